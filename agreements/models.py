@@ -1,0 +1,409 @@
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from agreements.enums import (
+    AgreementStatus,
+    GoalStatus,
+    HurdleCategory,
+    Priority,
+    Responsible,
+    ReviewOutcome,
+    StepStatus,
+)
+from integration.enums import Language
+from integration.models import Consent, Migrant
+from sites.enums import Area, PartnerKind
+from sites.models import CounsellingCentre, Offer, Partner
+
+OPEN_STATUSES = (AgreementStatus.DRAFT, AgreementStatus.ACTIVE)
+
+
+class AgreementQuerySet(models.QuerySet):
+    def visible_to(self, user) -> AgreementQuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(centre_id__in=user.centre_ids())
+
+    def current(self) -> AgreementQuerySet:
+        """The latest version of every agreement (superseded versions are history)."""
+        return self.exclude(status=AgreementStatus.SUPERSEDED)
+
+
+class Agreement(models.Model):
+    """One version of an integration agreement.
+
+    A signed version is never edited: amending copies it into the next version (a draft
+    with the same number), which is signed again; the old row becomes "superseded" and
+    stays readable exactly as signed.
+    """
+
+    migrant = models.ForeignKey(
+        Migrant, verbose_name=_("client"), on_delete=models.PROTECT, related_name="agreements"
+    )
+    centre = models.ForeignKey(
+        CounsellingCentre,
+        verbose_name=_("counselling centre"),
+        on_delete=models.PROTECT,
+        related_name="agreements",
+    )
+    counsellor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("counsellor"),
+        on_delete=models.PROTECT,
+        related_name="agreements",
+    )
+    number = models.CharField(_("agreement number"), max_length=32, editable=False)
+    version = models.PositiveSmallIntegerField(_("version"), default=1, editable=False)
+    predecessor = models.OneToOneField(
+        "self",
+        verbose_name=_("previous version"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="successor",
+        editable=False,
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=AgreementStatus, default=AgreementStatus.DRAFT
+    )
+
+    # Starting situation, copied from the person's record when the agreement is created
+    # and then edited as text: the agreement documents the situation as it was agreed.
+    situation_language = models.TextField(_("language"), blank=True)
+    situation_schooling = models.TextField(_("schooling and qualifications"), blank=True)
+    situation_residence = models.TextField(_("residence"), blank=True)
+    situation_family = models.TextField(_("children and childcare"), blank=True)
+    situation_work = models.TextField(_("work and income"), blank=True)
+    strengths = models.TextField(_("strengths and resources"), blank=True)
+
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    review_interval_months = models.PositiveSmallIntegerField(_("review every (months)"), default=3)
+    next_review_on = models.DateField(_("next review"), null=True, blank=True)
+    document_language = models.CharField(
+        _("document language besides German"),
+        max_length=5,
+        choices=Language,
+        blank=True,
+    )
+    interpreter_present = models.BooleanField(_("interpreter present"), default=False)
+    interpreter_name = models.CharField(_("interpreter"), max_length=200, blank=True)
+
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    signed_place = models.CharField(_("signed at"), max_length=120, blank=True)
+    signed_by_migrant = models.BooleanField(_("signed by the client"), default=False)
+    signed_by_counsellor = models.BooleanField(_("signed by the counsellor"), default=False)
+    amendment_reason = models.TextField(_("reason for the amendment"), blank=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    closure_reason = models.TextField(_("reason for ending"), blank=True)
+
+    revision = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("integration agreement")
+        verbose_name_plural = _("integration agreements")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["migrant"],
+                condition=Q(status=AgreementStatus.ACTIVE),
+                name="agreements_agreement_one_active_per_migrant",
+            ),
+            models.UniqueConstraint(
+                fields=["number", "version"], name="agreements_agreement_number_version"
+            ),
+            models.CheckConstraint(
+                condition=Q(review_interval_months__gte=1) & Q(review_interval_months__lte=6),
+                name="agreements_agreement_review_interval_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=AgreementStatus.DRAFT) | Q(signed_on__isnull=False),
+                name="agreements_agreement_signed_has_date",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["migrant", "-version"], name="agreement_migrant_version"),
+            models.Index(fields=["counsellor", "status", "next_review_on"], name="agreement_due"),
+            models.Index(fields=["centre", "status", "next_review_on"], name="agreement_centre"),
+            models.Index(fields=["centre", "signed_on"], name="agreement_centre_signed"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} v{self.version}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("agreements:detail", args=[self.pk])
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == AgreementStatus.DRAFT
+
+
+class Goal(models.Model):
+    agreement = models.ForeignKey(
+        Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE, related_name="goals"
+    )
+    # The same goal keeps its key in every version, so versions can be compared.
+    key = models.UUIDField(default=uuid.uuid4, editable=False)
+    area = models.CharField(_("area"), max_length=20, choices=Area)
+    text = models.TextField(_("goal"))
+    text_own_words = models.TextField(_("in the client's own words"), blank=True)
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), choices=Priority, default=Priority.MEDIUM
+    )
+    target_date = models.DateField(_("target date"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=GoalStatus, default=GoalStatus.OPEN
+    )
+    position = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "key"], name="agreements_goal_key_once")
+        ]
+        indexes = [models.Index(fields=["area", "status"], name="goal_area_status")]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def get_absolute_url(self) -> str:
+        return self.agreement.get_absolute_url() + f"#goal-{self.pk}"
+
+
+class Step(models.Model):
+    goal = models.ForeignKey(
+        Goal, verbose_name=_("goal"), on_delete=models.CASCADE, related_name="steps"
+    )
+    key = models.UUIDField(default=uuid.uuid4, editable=False)
+    description = models.TextField(_("what is to be done"))
+    responsible = models.CharField(
+        _("who"), max_length=12, choices=Responsible, default=Responsible.MIGRANT
+    )
+    partner = models.ForeignKey(
+        Partner,
+        verbose_name=_("partner"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="steps",
+    )
+    offer = models.ForeignKey(
+        Offer,
+        verbose_name=_("offer (referral)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="steps",
+    )
+    consent = models.ForeignKey(
+        Consent,
+        verbose_name=_("consent the referral relies on"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="steps",
+    )
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=StepStatus, default=StepStatus.OPEN
+    )
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("step")
+        verbose_name_plural = _("steps")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(responsible=Responsible.PARTNER) | Q(partner__isnull=False),
+                name="agreements_step_partner_named",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "due_on"], name="step_status_due")]
+
+    def __str__(self) -> str:
+        return self.description
+
+    def get_absolute_url(self) -> str:
+        return self.goal.agreement.get_absolute_url() + f"#step-{self.pk}"
+
+
+class GoalTemplate(models.Model):
+    """Catalogue entry: a common goal a counsellor picks and adapts."""
+
+    area = models.CharField(_("area"), max_length=20, choices=Area)
+    text = models.CharField(_("goal"), max_length=300)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("catalogue goal")
+        verbose_name_plural = _("goal catalogue")
+        ordering = ["area", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class StepTemplate(models.Model):
+    goal_template = models.ForeignKey(
+        GoalTemplate,
+        verbose_name=_("catalogue goal"),
+        on_delete=models.CASCADE,
+        related_name="steps",
+    )
+    description = models.CharField(_("what is to be done"), max_length=300)
+    responsible = models.CharField(
+        _("who"), max_length=12, choices=Responsible, default=Responsible.MIGRANT
+    )
+    partner_kind = models.CharField(
+        _("partner kind"), max_length=30, choices=PartnerKind, blank=True
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("catalogue step")
+        verbose_name_plural = _("catalogue steps")
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class SignedDocument(models.Model):
+    """The frozen PDF of one agreement version, and the scan of the paper once signed."""
+
+    agreement = models.OneToOneField(
+        Agreement,
+        verbose_name=_("agreement"),
+        on_delete=models.PROTECT,
+        related_name="signed_document",
+    )
+    pdf = models.FileField(_("PDF"), upload_to="agreements/pdf/%Y/%m/")
+    sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True)
+    verification_code = models.CharField(_("verification code"), max_length=16, unique=True)
+    prepared_at = models.DateTimeField(_("prepared at"), auto_now_add=True)
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    scan = models.FileField(
+        _("scan of the signed paper"), upload_to="agreements/scans/%Y/%m/", blank=True
+    )
+    scan_sha256 = models.CharField(max_length=64, blank=True)
+    scan_content_type = models.CharField(max_length=40, blank=True)
+    scan_uploaded_at = models.DateTimeField(null=True, blank=True)
+    scan_uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("signed document")
+        verbose_name_plural = _("signed documents")
+
+    def __str__(self) -> str:
+        return f"{self.agreement} {self.sha256[:12]}"
+
+
+class ReviewQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ReviewQuerySet:
+        return self.filter(agreement__in=Agreement.objects.visible_to(user))
+
+
+class Review(models.Model):
+    """A joint stock-take (Überprüfung / Bilanz) of an active agreement."""
+
+    agreement = models.ForeignKey(
+        Agreement, verbose_name=_("agreement"), on_delete=models.PROTECT, related_name="reviews"
+    )
+    held_on = models.DateField(_("date"))
+    due_on = models.DateField(_("was due on"), null=True, blank=True, editable=False)
+    migrant_present = models.BooleanField(_("client took part"), default=True)
+    counsellor_present = models.BooleanField(_("counsellor took part"), default=True)
+    interpreter_present = models.BooleanField(_("interpreter took part"), default=False)
+    partner = models.ForeignKey(
+        Partner,
+        verbose_name=_("partner who took part"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    successes = models.TextField(_("successes"), blank=True)
+    hurdles = models.TextField(_("hurdles"), blank=True)
+    hurdle_categories = models.JSONField(_("kinds of hurdles"), default=list, blank=True)
+    changes = models.TextField(_("what was changed"), blank=True)
+    next_review_on = models.DateField(_("next review"), null=True, blank=True)
+    is_final = models.BooleanField(_("final review"), default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        ordering = ["-held_on", "-pk"]
+        indexes = [models.Index(fields=["agreement", "-held_on"], name="review_agreement_date")]
+
+    def __str__(self) -> str:
+        return f"{self.agreement} – {self.held_on:%d.%m.%Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("agreements:review-detail", args=[self.pk])
+
+    def hurdle_labels(self) -> list[str]:
+        labels = dict(HurdleCategory.choices)
+        return [str(labels.get(code, code)) for code in self.hurdle_categories]
+
+
+class GoalOutcome(models.Model):
+    review = models.ForeignKey(
+        Review, verbose_name=_("review"), on_delete=models.CASCADE, related_name="outcomes"
+    )
+    goal = models.ForeignKey(
+        Goal, verbose_name=_("goal"), on_delete=models.PROTECT, related_name="outcomes"
+    )
+    outcome = models.CharField(_("outcome"), max_length=12, choices=ReviewOutcome)
+    comment = models.TextField(_("comment"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("goal outcome")
+        verbose_name_plural = _("goal outcomes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "goal"], name="agreements_goaloutcome_one_per_goal"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.goal}: {self.get_outcome_display()}"

@@ -1,0 +1,33 @@
+import time
+
+from django.core.management.base import BaseCommand
+
+from sites.demo import DEMO_PASSWORD, seed_sites
+
+
+class Command(BaseCommand):
+    help = "Build the demo data (idempotent) and print the demo logins."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=2026, help="random seed")
+
+    def handle(self, *args, seed: int, **options):
+        started = time.monotonic()
+        seed_sites(seed=seed)
+        for step in self.demo_steps():
+            step(seed=seed)
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data ready in {time.monotonic() - started:.1f} s.")
+        )
+        self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
+        for username, role in [
+            ("berater", "Berater/in, Ludwigshafen"),
+            ("leitung", "Leitung, Ludwigshafen"),
+            ("berater-leipzig", "Berater/in, Leipzig"),
+            ("admin", "Administration (Django-Admin)"),
+        ]:
+            self.stdout.write(f"  {username:<16} {role}")
+
+    def demo_steps(self):
+        """Later layers add their demo data here, in dependency order."""
+        return []

@@ -1,0 +1,54 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from integration import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("health/", views.health, name="health"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("konto/anmelden/", views.LoginView.as_view(), name="login"),
+    path("konto/abmelden/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "konto/passwort/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "konto/passwort/geaendert/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path(
+        "konto/passwort-vergessen/", auth_views.PasswordResetView.as_view(), name="password_reset"
+    ),
+    path(
+        "konto/passwort-vergessen/gesendet/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "konto/passwort-neu/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "konto/passwort-neu/fertig/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("klienten/", include("integration.urls_cases")),
+    path("vereinbarungen/", include("agreements.urls")),
+    path("stellen/", include("sites.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "integration.views.permission_denied"
+handler404 = "integration.views.page_not_found"
+handler500 = "integration.views.server_error"
+
+if settings.DEBUG:
+    urlpatterns.append(path("404/", views.page_not_found, {"exception": None}, name="debug-404"))

@@ -1,0 +1,9 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from integration.models import Migrant
+
+
+def migrant_list(request: HttpRequest) -> HttpResponse:
+    migrants = Migrant.objects.visible_to(request.user).select_related("counsellor")[:50]
+    return render(request, "integration/migrant_list.html", {"migrants": migrants})

@@ -1,0 +1,70 @@
+import pytest
+from django.urls import reverse
+
+from tests.conftest import PASSWORD
+
+
+def test_login_page_speaks_german_by_default(client, db):
+    response = client.get(reverse("login"))
+    assert response.status_code == 200
+    assert 'lang="de"' in response.content.decode()
+    assert "Anmelden" in response.content.decode()
+
+
+def test_counsellor_logs_in_and_sees_the_start_page(client, counsellor):
+    response = client.post(
+        reverse("login"), {"username": "berater", "password": PASSWORD}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("home")
+    assert response.context["user"] == counsellor
+
+
+def test_wrong_password_shows_a_german_message_and_does_not_log_in(client, counsellor):
+    response = client.post(reverse("login"), {"username": "berater", "password": "falsch"})
+    assert response.status_code == 200
+    assert "Bitte geben Sie einen korrekten Benutzernamen" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_logout_ends_the_session(counsellor_client):
+    response = counsellor_client.post(reverse("logout"))
+    assert response.status_code == 302
+    assert counsellor_client.get(reverse("home")).status_code == 302
+
+
+def test_repeated_failures_lock_the_login_with_a_german_message(client, counsellor, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "berater", "password": "falsch"})
+    response = client.post(reverse("login"), {"username": "berater", "password": PASSWORD})
+    assert response.status_code == 429
+    assert "Zu viele fehlgeschlagene Anmeldeversuche" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_password_reset_sends_a_mail_with_a_working_link(client, counsellor, mailoutbox):
+    client.post(reverse("password_reset"), {"email": counsellor.email})
+    assert len(mailoutbox) == 1
+    link = next(line for line in mailoutbox[0].body.splitlines() if "/konto/passwort-neu/" in line)
+    response = client.get(link.split("testserver")[1], follow=True)
+    assert response.context["validlink"] is True
+
+
+def test_session_expires_after_inactivity(settings):
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.SESSION_COOKIE_AGE <= 60 * 60
+
+
+@pytest.mark.parametrize("status", [404])
+def test_error_pages_use_the_application_look(client, counsellor, status):
+    client.force_login(counsellor)
+    response = client.get("/gibt-es-nicht/")
+    assert response.status_code == status
+    assert "Seite nicht gefunden" in response.content.decode()
+
+
+def test_admin_is_for_superusers_only(client, supervisor):
+    supervisor.is_staff = True
+    supervisor.save()
+    client.force_login(supervisor)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
