@@ -407,3 +407,24 @@ class GoalOutcome(models.Model):
 
     def __str__(self) -> str:
         return f"{self.goal}: {self.get_outcome_display()}"
+
+
+class ReminderDigest(models.Model):
+    """One row per counsellor and day a reminder digest went out; makes sending idempotent."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_digests"
+    )
+    sent_on = models.DateField()
+    item_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "sent_on"], name="agreements_reminderdigest_once_a_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.sent_on}"

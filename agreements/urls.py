@@ -1,9 +1,8 @@
-from django.urls import path
-
-from agreements import views
+from agreements.views import agreements
 
 app_name = "agreements"
 
+# Each views module declares the URLs it serves; this file only joins them.
 urlpatterns = [
-    path("", views.agreement_list, name="list"),
+    *agreements.urlpatterns,
 ]

@@ -1,9 +1,8 @@
-from django.urls import path
-
-from integration import views
+from integration.views import migrants
 
 app_name = "integration"
 
+# Each views module declares the URLs it serves; this file only joins them.
 urlpatterns = [
-    path("", views.migrant_list, name="migrant-list"),
+    *migrants.urlpatterns,
 ]

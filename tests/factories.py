@@ -3,6 +3,10 @@ import datetime
 import factory
 from factory.django import DjangoModelFactory
 
+from agreements.enums import AgreementStatus, Responsible
+from agreements.models import Agreement, Goal, Step
+from integration.enums import ConsentForm, GermanLevel, Language
+from integration.models import Consent, CounsellingSession, Migrant
 from sites.enums import Area, PartnerKind, Role, ServiceType
 from sites.models import CounsellingCentre, Membership, Municipality, Offer, Partner, User
 
@@ -77,3 +81,101 @@ class OfferFactory(DjangoModelFactory):
 
 
 TODAY = datetime.date(2026, 11, 24)
+
+
+# --- cases (integration) --------------------------------------------------------------
+
+
+class MigrantFactory(DjangoModelFactory):
+    """A person; the case number is drawn like the service does, per centre and year."""
+
+    class Meta:
+        model = Migrant
+
+    centre = factory.SubFactory(CentreFactory)
+    counsellor = factory.LazyAttribute(lambda m: counsellor_of(m.centre))
+    case_number = factory.Sequence(lambda n: f"TST-2026-{n:04d}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    date_of_birth = datetime.date(1990, 5, 17)
+    nationality = "SY"
+    country_of_birth = "SY"
+    german_level = GermanLevel.A2
+    preferred_language = Language.ARABIC
+    intake_on = datetime.date(2026, 1, 15)
+
+
+class ConsentFactory(DjangoModelFactory):
+    class Meta:
+        model = Consent
+
+    migrant = factory.SubFactory(MigrantFactory)
+    recipient_partner = factory.SubFactory(
+        PartnerFactory, municipality=factory.SelfAttribute("..migrant.centre.municipality")
+    )
+    data_categories = "Name, Kontaktdaten, Sprachstand"
+    purpose = "Vermittlung in einen Integrationskurs"
+    form = ConsentForm.WRITTEN
+    given_on = datetime.date(2026, 2, 1)
+
+
+class SessionFactory(DjangoModelFactory):
+    class Meta:
+        model = CounsellingSession
+
+    migrant = factory.SubFactory(MigrantFactory)
+    counsellor = factory.SelfAttribute("migrant.counsellor")
+    held_on = datetime.date(2026, 3, 1)
+    duration_minutes = 60
+    topics = factory.LazyFunction(lambda: [Area.LANGUAGE])
+    notes = "Erstgespräch"
+
+
+# --- agreements -----------------------------------------------------------------------
+
+
+class AgreementFactory(DjangoModelFactory):
+    class Meta:
+        model = Agreement
+
+    migrant = factory.SubFactory(MigrantFactory)
+    centre = factory.SelfAttribute("migrant.centre")
+    counsellor = factory.SelfAttribute("migrant.counsellor")
+    number = factory.LazyAttribute(lambda a: f"{a.migrant.case_number}-IV")
+    version = 1
+    status = AgreementStatus.DRAFT
+    situation_language = "Deutsch A2, Integrationskurs abgebrochen"
+    document_language = Language.ARABIC
+    valid_from = datetime.date(2026, 3, 1)
+    review_interval_months = 3
+
+
+class SignedAgreementFactory(AgreementFactory):
+    status = AgreementStatus.ACTIVE
+    signed_on = datetime.date(2026, 3, 1)
+    signed_place = "Ludwigshafen"
+    signed_by_migrant = True
+    signed_by_counsellor = True
+    next_review_on = datetime.date(2026, 6, 1)
+
+
+class GoalFactory(DjangoModelFactory):
+    class Meta:
+        model = Goal
+
+    agreement = factory.SubFactory(AgreementFactory)
+    area = Area.LANGUAGE
+    text = factory.Sequence(lambda n: f"Integrationskurs bis B1 abschließen ({n})")
+    target_date = datetime.date(2026, 12, 31)
+    position = factory.Sequence(lambda n: n)
+
+
+class StepFactory(DjangoModelFactory):
+    class Meta:
+        model = Step
+
+    goal = factory.SubFactory(GoalFactory)
+    description = factory.Sequence(lambda n: f"Anmeldung beim Kursträger ({n})")
+    responsible = Responsible.MIGRANT
+    due_on = datetime.date(2026, 4, 30)
+    position = factory.Sequence(lambda n: n)

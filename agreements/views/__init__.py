@@ -1,3 +1,0 @@
-from agreements.views.agreements import agreement_list
-
-__all__ = ["agreement_list"]

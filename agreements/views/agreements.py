@@ -1,5 +1,6 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import path
 
 from agreements.models import Agreement
 
@@ -11,3 +12,8 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
         .select_related("migrant", "counsellor")[:50]
     )
     return render(request, "agreements/agreement_list.html", {"agreements": agreements})
+
+
+urlpatterns = [
+    path("", agreement_list, name="list"),
+]

@@ -6,14 +6,5 @@ from integration.views.core import (
     permission_denied,
     server_error,
 )
-from integration.views.migrants import migrant_list
 
-__all__ = [
-    "LoginView",
-    "health",
-    "home",
-    "migrant_list",
-    "page_not_found",
-    "permission_denied",
-    "server_error",
-]
+__all__ = ["LoginView", "health", "home", "page_not_found", "permission_denied", "server_error"]
