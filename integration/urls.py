@@ -4,10 +4,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from agreements.views.home import home
 from integration import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home, name="home"),
     path("health/", views.health, name="health"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("konto/anmelden/", views.LoginView.as_view(), name="login"),

@@ -9,12 +9,6 @@ from django.views.decorators.http import require_GET
 from integration.forms import LoginForm
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    from integration.services import start_page_items
-
-    return render(request, "integration/home.html", start_page_items(user=request.user))
-
-
 @login_not_required
 @never_cache
 @require_GET

@@ -1,0 +1,12 @@
+"""The access log: who read or took away which personal data, and when."""
+
+from __future__ import annotations
+
+from integration.enums import AccessAction
+from integration.models import AccessLog, Migrant
+
+
+def log_access(*, user, action: AccessAction, migrant: Migrant, detail: str = "") -> AccessLog:
+    return AccessLog.objects.create(
+        user=user, centre_id=migrant.centre_id, migrant=migrant, action=action, detail=detail[:300]
+    )
