@@ -46,7 +46,7 @@ def _unquote(lines: list[str]) -> str:
 
 def _quote(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t")
-    if "\n" not in escaped or escaped.endswith("\n") and escaped.count("\n") == 1:
+    if "\n" not in escaped or (escaped.endswith("\n") and escaped.count("\n") == 1):
         return '"' + escaped.replace("\n", "\\n") + '"'
     parts = escaped.split("\n")
     lines = ['""']
@@ -121,9 +121,9 @@ def write(path: Path, entries: list[Entry]) -> None:
 
 def unfuzz(entry: Entry) -> None:
     entry.comments = [
-        c if not c.startswith("#,") else "#," + ",".join(
-            f for f in c[2:].split(",") if f.strip() != "fuzzy"
-        )
+        c
+        if not c.startswith("#,")
+        else "#," + ",".join(f for f in c[2:].split(",") if f.strip() != "fuzzy")
         for c in entry.comments
     ]
     entry.comments = [c for c in entry.comments if c.strip() != "#,"]
@@ -153,8 +153,11 @@ def fill() -> dict[str, list[str]]:
                 unfuzz(entry)
         header = entries[0]
         header.msgstr = [
-            re.sub(r"Plural-Forms: [^\\n]*", "Plural-Forms: nplurals=2; plural=(n != 1);",
-                   header.msgstr[0])
+            re.sub(
+                r"Plural-Forms: [^\\n]*",
+                "Plural-Forms: nplurals=2; plural=(n != 1);",
+                header.msgstr[0],
+            )
             .replace("Language: \n", f"Language: {language}\n")
             .replace("charset=CHARSET", "charset=UTF-8")
         ]
