@@ -34,8 +34,13 @@ def check_accessibility(page, label: str) -> None:
         " resultTypes: ['violations']})",
         AXE_TAGS,
     )
-    axe_rules_run.update(rule["id"] for rule in result["passes"] + result["violations"]
-                         + result["incomplete"] + result["inapplicable"])
+    axe_rules_run.update(
+        rule["id"]
+        for rule in result["passes"]
+        + result["violations"]
+        + result["incomplete"]
+        + result["inapplicable"]
+    )
     violations = [
         f"{v['id']} ({v['impact']}): {v['help']} -> "
         + "; ".join(node["target"][0] if node["target"] else "?" for node in v["nodes"][:5])
