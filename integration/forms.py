@@ -1,5 +1,19 @@
+from __future__ import annotations
+
+import datetime
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Fieldset, Layout
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from integration.enums import ClosureReason, ConsentForm, Interpreter
+from integration.models import Child, Consent, CounsellingSession, Migrant, Qualification
+from integration.services import centre_counsellors
+from sites.enums import Area, PartnerKind
+from sites.models import CounsellingCentre, Partner
 
 
 class LoginForm(AuthenticationForm):
@@ -9,3 +23,357 @@ class LoginForm(AuthenticationForm):
         ),
         "inactive": _("This account is inactive."),
     }
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+class RevisionForm(forms.Form):
+    """Carries the revision the form was loaded with, for optimistic locking."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class MigrantForm(forms.ModelForm):
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Migrant
+        fields = [
+            "first_name",
+            "last_name",
+            "name_latin",
+            "date_of_birth",
+            "sex",
+            "nationality",
+            "country_of_birth",
+            "languages",
+            "german_level",
+            "preferred_language",
+            "interpreter_needed",
+            "interpreter_language",
+            "arrival_on",
+            "residence_status",
+            "residence_legal_basis",
+            "residence_issued_on",
+            "residence_valid_until",
+            "foreigners_authority",
+            "course_entitlement",
+            "schooling_years",
+            "highest_degree",
+            "schooling_country",
+            "employment",
+            "benefits",
+            "phone",
+            "email",
+            "street",
+            "postcode",
+            "city",
+            "intake_on",
+            "referred_by",
+            "counsellor",
+        ]
+        widgets = {
+            "date_of_birth": DateInput(),
+            "arrival_on": DateInput(),
+            "residence_issued_on": DateInput(),
+            "residence_valid_until": DateInput(),
+            "intake_on": DateInput(),
+        }
+
+    def __init__(self, *args, centre: CounsellingCentre, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.centre = centre
+        self.fields["counsellor"].queryset = centre_counsellors(centre)
+        self.fields["counsellor"].required = False
+        self.fields["foreigners_authority"].queryset = Partner.objects.filter(
+            municipality_id=centre.municipality_id, kind=PartnerKind.FOREIGNERS_AUTHORITY
+        )
+        self.fields["schooling_years"].max_value = 30
+        self.fields["schooling_years"].widget.attrs["max"] = 30
+        if self.instance.pk:
+            self.fields["revision"].initial = self.instance.revision
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(
+                _("Person"),
+                "first_name",
+                "last_name",
+                "name_latin",
+                "date_of_birth",
+                "sex",
+                "nationality",
+                "country_of_birth",
+            ),
+            Fieldset(
+                _("Language"),
+                "languages",
+                "german_level",
+                "preferred_language",
+                "interpreter_needed",
+                "interpreter_language",
+            ),
+            Fieldset(
+                _("Residence"),
+                "arrival_on",
+                "residence_status",
+                "residence_legal_basis",
+                "residence_issued_on",
+                "residence_valid_until",
+                "foreigners_authority",
+                "course_entitlement",
+            ),
+            Fieldset(
+                _("Schooling, work and income"),
+                "schooling_years",
+                "highest_degree",
+                "schooling_country",
+                "employment",
+                "benefits",
+            ),
+            Fieldset(_("Contact"), "phone", "email", "street", "postcode", "city"),
+            Fieldset(_("Case"), "intake_on", "referred_by", "counsellor", "revision"),
+        )
+
+    def clean_date_of_birth(self):
+        born = self.cleaned_data.get("date_of_birth")
+        if born and born > _today():
+            raise forms.ValidationError(_("The date of birth cannot be in the future."))
+        if born and born < datetime.date(1900, 1, 1):
+            raise forms.ValidationError(_("Please check the date of birth."))
+        return born
+
+    def clean_arrival_on(self):
+        arrival = self.cleaned_data.get("arrival_on")
+        if arrival and arrival > _today():
+            raise forms.ValidationError(_("The arrival date cannot be in the future."))
+        return arrival
+
+    def clean_intake_on(self):
+        intake = self.cleaned_data.get("intake_on")
+        if intake and intake > _today() + datetime.timedelta(days=1):
+            raise forms.ValidationError(_("The intake date cannot be in the future."))
+        return intake
+
+    def clean(self):
+        data = super().clean()
+        born, arrival = data.get("date_of_birth"), data.get("arrival_on")
+        if born and arrival and arrival < born:
+            self.add_error("arrival_on", _("The arrival in Germany cannot be before the birth."))
+        issued, valid_until = data.get("residence_issued_on"), data.get("residence_valid_until")
+        if issued and valid_until and valid_until <= issued:
+            self.add_error(
+                "residence_valid_until",
+                _("The residence title must expire after the day it was issued."),
+            )
+        if data.get("interpreter_needed") and not data.get("interpreter_language"):
+            self.add_error(
+                "interpreter_language", _("Please give the language an interpreter is needed for.")
+            )
+        return data
+
+
+class ChildForm(forms.ModelForm):
+    class Meta:
+        model = Child
+        fields = ["year_of_birth", "care", "note"]
+
+    def clean_year_of_birth(self):
+        year = self.cleaned_data["year_of_birth"]
+        if not 1950 <= year <= _today().year:
+            raise forms.ValidationError(_("Please give a year between 1950 and this year."))
+        return year
+
+
+class QualificationForm(forms.ModelForm):
+    class Meta:
+        model = Qualification
+        fields = ["title", "country", "recognition_status"]
+
+
+ChildFormSet = forms.inlineformset_factory(
+    Migrant, Child, form=ChildForm, extra=1, can_delete=True, max_num=20
+)
+QualificationFormSet = forms.inlineformset_factory(
+    Migrant, Qualification, form=QualificationForm, extra=1, can_delete=True, max_num=20
+)
+
+
+class SessionForm(forms.ModelForm):
+    topics = forms.MultipleChoiceField(
+        label=_("Topics"),
+        choices=Area.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = CounsellingSession
+        fields = [
+            "held_on",
+            "duration_minutes",
+            "mode",
+            "interpreter",
+            "interpreter_language",
+            "interpreter_is_minor",
+            "topics",
+            "notes",
+            "agreed_next_steps",
+            "next_appointment",
+        ]
+        widgets = {
+            "held_on": DateInput(),
+            "next_appointment": DateTimeInput(),
+            "notes": forms.Textarea(attrs={"rows": 4}),
+            "agreed_next_steps": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["duration_minutes"].min_value = 1
+        self.fields["duration_minutes"].max_value = 720
+        self.fields["duration_minutes"].widget.attrs.update({"min": 1, "max": 720})
+        self.warnings: list[str] = []
+
+    def clean_held_on(self):
+        held_on = self.cleaned_data["held_on"]
+        if held_on > _today() + datetime.timedelta(days=365):
+            raise forms.ValidationError(_("A session cannot be more than one year in the future."))
+        if held_on < datetime.date(2000, 1, 1):
+            raise forms.ValidationError(_("Please check the date."))
+        return held_on
+
+    def clean(self):
+        data = super().clean()
+        interpreter = data.get("interpreter")
+        if interpreter and interpreter != Interpreter.NONE and not data.get("interpreter_language"):
+            self.add_error("interpreter_language", _("Please give the interpreter's language."))
+        if interpreter == Interpreter.NONE:
+            data["interpreter_language"] = ""
+            data["interpreter_is_minor"] = False
+        if data.get("interpreter_is_minor"):
+            self.warnings.append(
+                _(
+                    "A minor interpreted. Children should not interpret counselling sessions; "
+                    "please arrange a professional interpreter next time."
+                )
+            )
+        appointment, held_on = data.get("next_appointment"), data.get("held_on")
+        if appointment and held_on and appointment.date() < held_on:
+            self.add_error("next_appointment", _("The next appointment must be after the session."))
+        return data
+
+
+class ConsentRecordForm(forms.ModelForm):
+    class Meta:
+        model = Consent
+        fields = [
+            "recipient_partner",
+            "recipient_kind",
+            "data_categories",
+            "purpose",
+            "form",
+            "file_note",
+            "given_on",
+        ]
+        widgets = {
+            "given_on": DateInput(),
+            "data_categories": forms.Textarea(attrs={"rows": 2}),
+            "purpose": forms.Textarea(attrs={"rows": 2}),
+            "file_note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, migrant: Migrant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recipient_partner"].queryset = Partner.objects.filter(
+            municipality_id=migrant.centre.municipality_id
+        )
+        self.fields["given_on"].initial = _today()
+
+    def clean_given_on(self):
+        given_on = self.cleaned_data["given_on"]
+        if given_on > _today():
+            raise forms.ValidationError(_("A consent cannot be given in the future."))
+        return given_on
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("recipient_partner") and not data.get("recipient_kind"):
+            self.add_error(
+                "recipient_partner", _("Choose a partner or a kind of partner as recipient.")
+            )
+        if data.get("form") == ConsentForm.ORAL and not (data.get("file_note") or "").strip():
+            self.add_error("file_note", _("An oral consent needs a file note."))
+        return data
+
+
+class WithdrawConsentForm(forms.Form):
+    withdrawn_on = forms.DateField(label=_("Withdrawn on"), widget=DateInput(), initial=_today)
+
+    def clean_withdrawn_on(self):
+        day = self.cleaned_data["withdrawn_on"]
+        if day > _today():
+            raise forms.ValidationError(_("A withdrawal cannot be dated in the future."))
+        return day
+
+
+class CloseCaseForm(forms.Form):
+    closed_on = forms.DateField(label=_("Closed on"), widget=DateInput(), initial=_today)
+    reason = forms.ChoiceField(label=_("Reason"), choices=ClosureReason.choices)
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+    def clean_closed_on(self):
+        day = self.cleaned_data["closed_on"]
+        if day > _today():
+            raise forms.ValidationError(_("A case cannot be closed in the future."))
+        return day
+
+
+class ReopenCaseForm(forms.Form):
+    note = forms.CharField(
+        label=_("Why is the case reopened?"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
+
+
+class ReassignForm(forms.Form):
+    counsellor = forms.ModelChoiceField(label=_("New counsellor"), queryset=None)
+
+    def __init__(self, *args, centre: CounsellingCentre, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["counsellor"].queryset = centre_counsellors(centre)
+
+
+class CaseloadReassignForm(forms.Form):
+    from_counsellor = forms.ModelChoiceField(label=_("All active cases of"), queryset=None)
+    to_counsellor = forms.ModelChoiceField(label=_("go to"), queryset=None)
+
+    def __init__(self, *args, centre: CounsellingCentre, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["from_counsellor"].queryset = centre_counsellors(centre)
+        self.fields["to_counsellor"].queryset = centre_counsellors(centre)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("from_counsellor") and data.get("from_counsellor") == data.get("to_counsellor"):
+            self.add_error("to_counsellor", _("Choose two different counsellors."))
+        return data

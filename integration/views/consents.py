@@ -1,0 +1,75 @@
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from integration.forms import ConsentRecordForm, WithdrawConsentForm
+from integration.models import Consent, Migrant
+from integration.services import RuleError, record_consent, withdraw_consent
+
+
+def _next_url(request: HttpRequest, fallback: str) -> str:
+    wanted = request.POST.get("next") or request.GET.get("next")
+    if wanted and url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return wanted
+    return fallback
+
+
+@require_http_methods(["GET", "POST"])
+def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
+    migrant = get_object_or_404(
+        Migrant.objects.visible_to(request.user).select_related("centre"), pk=pk
+    )
+    initial = {}
+    if request.GET.get("partner"):
+        initial["recipient_partner"] = request.GET["partner"]
+    form = ConsentRecordForm(request.POST or None, migrant=migrant, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        record_consent(user=request.user, migrant=migrant, form=form)
+        messages.success(request, _("The consent was recorded."))
+        return redirect(_next_url(request, migrant.get_absolute_url() + "#consents"))
+    return render(
+        request,
+        "integration/consent_form.html",
+        {"form": form, "migrant": migrant, "next": _next_url(request, "")},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    consent = get_object_or_404(
+        Consent.objects.visible_to(request.user).select_related("migrant", "recipient_partner"),
+        pk=pk,
+    )
+    form = WithdrawConsentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            withdraw_consent(
+                user=request.user, consent=consent, withdrawn_on=form.cleaned_data["withdrawn_on"]
+            )
+        except RuleError as error:
+            form.add_error("withdrawn_on", str(error))
+        else:
+            messages.success(
+                request,
+                _("The consent was withdrawn. Referrals can no longer rely on it."),
+            )
+            return redirect(consent.migrant.get_absolute_url() + "#consents")
+    return render(
+        request,
+        "integration/consent_withdraw.html",
+        {"form": form, "consent": consent, "migrant": consent.migrant},
+        status=400 if form.errors else 200,
+    )
+
+
+urlpatterns = [
+    path("<int:pk>/einwilligungen/neu/", consent_add, name="consent-add"),
+    path("einwilligungen/<int:pk>/widerrufen/", consent_withdraw, name="consent-withdraw"),
+]
