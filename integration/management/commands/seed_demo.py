@@ -29,5 +29,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<16} {role}")
 
     def demo_steps(self):
-        """Later layers add their demo data here, in dependency order."""
-        return []
+        """Each layer adds its demo data, in dependency order."""
+        from integration.demo import seed_cases
+
+        return [seed_cases]
