@@ -179,3 +179,195 @@ class StepFactory(DjangoModelFactory):
     responsible = Responsible.MIGRANT
     due_on = datetime.date(2026, 4, 30)
     position = factory.Sequence(lambda n: n)
+
+
+# --- privacy --------------------------------------------------------------------------
+
+
+def _privacy_graph_imports():
+    # Imported late: only the privacy tests need these models.
+    from agreements.models import GoalOutcome, Review, SignedDocument
+    from integration.models import AccessLog, Child, ErasureRequest, Qualification
+
+    return GoalOutcome, Review, SignedDocument, AccessLog, Child, ErasureRequest, Qualification
+
+
+# The smallest files the upload checks accept as a PDF and as a PNG.
+MINIMAL_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+MINIMAL_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+
+
+class CaseGraph:
+    """Every kind of object that belongs to one person, wired as in real use.
+
+    Primary keys are set explicitly and differ between models, so a URL filled with the
+    wrong kind of object answers 404 instead of passing by coincidence.
+    """
+
+    def __init__(
+        self, *, centre, counsellor, supervisor, pk_base: int = 7000, marker: str = "Matrixtest"
+    ):
+        import hashlib
+
+        from django.core.files.base import ContentFile
+        from django.utils import timezone
+
+        from agreements.enums import GoalStatus, HurdleCategory, ReviewOutcome
+        from integration.enums import AccessAction, CaseStatus, ChildCare, ClosureReason
+
+        GoalOutcome, Review, SignedDocument, AccessLog, Child, ErasureRequest, Qualification = (
+            _privacy_graph_imports()
+        )
+        b = pk_base
+        self.centre, self.counsellor, self.supervisor = centre, counsellor, supervisor
+        self.marker = marker
+        self.partner = PartnerFactory(municipality=centre.municipality, name=f"Jobcenter P{b}")
+        self.offer = OfferFactory(partner=self.partner, title=f"Integrationskurs P{b}")
+        self.migrant = MigrantFactory(
+            pk=b + 1,
+            centre=centre,
+            counsellor=counsellor,
+            first_name="Amira",
+            last_name=f"{marker}-Haddad",
+            case_number=f"{centre.code}-2026-{b + 1}",
+            phone="+49 621 555 0101",
+            email="amira@example.org",
+            street="Rheinstraße 7",
+        )
+        self.closed_migrant = MigrantFactory(
+            pk=b + 2,
+            centre=centre,
+            counsellor=counsellor,
+            first_name="Yusuf",
+            last_name=f"{marker}-Demir",
+            case_number=f"{centre.code}-2023-{b + 2}",
+            status=CaseStatus.CLOSED,
+            closed_on=datetime.date(2023, 5, 2),
+            closure_reason=ClosureReason.MOVED,
+        )
+        self.child = Child.objects.create(
+            pk=b + 11,
+            migrant=self.migrant,
+            year_of_birth=2019,
+            care=ChildCare.KITA,
+            note=f"{marker} Kita Sonnenschein",
+        )
+        self.qualification = Qualification.objects.create(
+            pk=b + 21, migrant=self.migrant, title=f"{marker} Krankenpflegerin", country="SY"
+        )
+        self.consent = ConsentFactory(
+            pk=b + 31, migrant=self.migrant, recipient_partner=self.partner
+        )
+        self.withdrawn_consent = ConsentFactory(
+            pk=b + 32,
+            migrant=self.migrant,
+            recipient_partner=self.partner,
+            given_on=datetime.date(2026, 2, 1),
+            withdrawn_on=datetime.date(2026, 4, 1),
+        )
+        self.session = SessionFactory(
+            pk=b + 41,
+            migrant=self.migrant,
+            counsellor=counsellor,
+            notes=f"{marker}: spricht über ihre Familie",
+        )
+        self.signed = SignedAgreementFactory(
+            pk=b + 51,
+            migrant=self.migrant,
+            number=f"{self.migrant.case_number}-IV",
+            strengths=f"{marker} ist sehr motiviert",
+        )
+        self.draft = AgreementFactory(
+            pk=b + 52,
+            migrant=self.migrant,
+            number=self.signed.number,
+            version=2,
+            predecessor=self.signed,
+            amendment_reason=f"{marker} Umzug",
+        )
+        self.goal = GoalFactory(pk=b + 61, agreement=self.signed, text=f"{marker} Deutsch B1")
+        self.draft_goal = GoalFactory(
+            pk=b + 62,
+            agreement=self.draft,
+            key=self.goal.key,
+            text=self.goal.text,
+            status=GoalStatus.IN_PROGRESS,
+        )
+        self.step = StepFactory(
+            pk=b + 71,
+            goal=self.goal,
+            description=f"{marker} meldet sich an",
+            responsible=Responsible.PARTNER,
+            partner=self.partner,
+            offer=self.offer,
+            consent=self.consent,
+        )
+        self.draft_step = StepFactory(
+            pk=b + 72,
+            goal=self.draft_goal,
+            key=self.step.key,
+            description=self.step.description,
+            responsible=Responsible.PARTNER,
+            partner=self.partner,
+            offer=self.offer,
+            consent=self.withdrawn_consent,
+        )
+        self.review = Review.objects.create(
+            pk=b + 81,
+            agreement=self.signed,
+            held_on=datetime.date(2026, 6, 1),
+            due_on=datetime.date(2026, 6, 1),
+            successes=f"{marker} hat den Kurs begonnen",
+            hurdles="Warteliste",
+            hurdle_categories=[HurdleCategory.COURSE_WAITING_LIST],
+            recorded_by=counsellor,
+        )
+        self.outcome = GoalOutcome.objects.create(
+            pk=b + 91,
+            review=self.review,
+            goal=self.goal,
+            outcome=ReviewOutcome.IN_PROGRESS,
+            comment=f"{marker} kommt gut voran",
+        )
+        document = SignedDocument(
+            pk=b + 101,
+            agreement=self.signed,
+            sha256=hashlib.sha256(MINIMAL_PDF + str(b).encode()).hexdigest(),
+            verification_code=f"V{b + 101}",
+            prepared_by=counsellor,
+            scan_sha256=hashlib.sha256(MINIMAL_PNG).hexdigest(),
+            scan_content_type="image/png",
+            scan_uploaded_at=timezone.now(),
+            scan_uploaded_by=counsellor,
+        )
+        document.pdf.save(f"iv-{b}.pdf", ContentFile(MINIMAL_PDF), save=False)
+        document.scan.save(f"scan-{b}.png", ContentFile(MINIMAL_PNG), save=False)
+        document.save()
+        self.document = document
+        self.erasure_request = ErasureRequest.objects.create(
+            pk=b + 111,
+            migrant=self.closed_migrant,
+            reason="Wunsch der Person",
+            requested_by=counsellor,
+        )
+        self.access_entry = AccessLog.objects.create(
+            pk=b + 121,
+            user=counsellor,
+            centre=centre,
+            migrant=self.migrant,
+            action=AccessAction.VIEW_PERSON,
+            detail=self.migrant.case_number,
+        )
+
+    @property
+    def personal_markers(self) -> list[str]:
+        """Strings that must never reach a user of another centre."""
+        return [self.marker, self.migrant.case_number, self.closed_migrant.case_number]

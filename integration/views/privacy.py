@@ -1,0 +1,309 @@
+"""Data protection pages: a person's rights (export, erasure), erasure decisions, the access
+log and referrals that lost their consent.
+
+The few small forms live here because only these views use them.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from integration.access import log_access
+from integration.enums import AccessAction
+from integration.models import AccessLog, ErasureRequest, Migrant, normalise_for_search
+from integration.privacy import (
+    build_personal_data_export,
+    can_decide,
+    decide_erasure,
+    erasure_blockers,
+    request_erasure,
+    steps_with_withdrawn_consent_visible_to,
+)
+from sites.models import CounsellingCentre, User
+
+PAGE_SIZE = 50
+
+
+class ErasureRequestForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=gettext_lazy(
+            "Why the data is to be anonymised now, e.g. the person's request of a given "
+            "date. Do not write the person's name here: this note is kept."
+        ),
+    )
+
+
+class ErasureDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=gettext_lazy("Decision"),
+        choices=[
+            ("approve", gettext_lazy("Approve and anonymise now")),
+            ("reject", gettext_lazy("Reject")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    decision_note = forms.CharField(
+        label=gettext_lazy("Note on the decision"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+        help_text=gettext_lazy("Required when rejecting."),
+    )
+
+
+class AccessLogFilterForm(forms.Form):
+    centre = forms.ModelChoiceField(
+        label=gettext_lazy("Counselling centre"),
+        queryset=CounsellingCentre.objects.none(),
+        required=False,
+    )
+    person = forms.CharField(
+        label=gettext_lazy("Client (name or case number)"), max_length=200, required=False
+    )
+    migrant = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    user = forms.ModelChoiceField(
+        label=gettext_lazy("User"), queryset=User.objects.none(), required=False
+    )
+    action = forms.ChoiceField(label=gettext_lazy("Action"), required=False)
+    date_from = forms.DateField(
+        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        centres = CounsellingCentre.objects.supervised_by(user)
+        self.fields["centre"].queryset = centres
+        self.fields["user"].queryset = User.objects.filter(
+            memberships__centre__in=centres
+        ).distinct()
+        self.fields["action"].choices = [("", "---------"), *AccessAction.choices]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            raise ValidationError(_("The start date lies after the end date."))
+        return data
+
+    def filter(self, queryset):
+        data = self.cleaned_data
+        if data.get("centre"):
+            queryset = queryset.filter(centre=data["centre"])
+        if data.get("migrant"):
+            queryset = queryset.filter(migrant_id=data["migrant"])
+        for word in normalise_for_search(data.get("person") or "").split():
+            queryset = queryset.filter(migrant__search_text__contains=word)
+        if data.get("user"):
+            queryset = queryset.filter(user=data["user"])
+        if data.get("action"):
+            queryset = queryset.filter(action=data["action"])
+        if data.get("date_from"):
+            queryset = queryset.filter(at__date__gte=data["date_from"])
+        if data.get("date_to"):
+            queryset = queryset.filter(at__date__lte=data["date_to"])
+        return queryset
+
+
+def _visible_migrant(request: HttpRequest, pk: int) -> Migrant:
+    return get_object_or_404(
+        Migrant.objects.visible_to(request.user).select_related("centre", "counsellor"), pk=pk
+    )
+
+
+def _person_page(
+    request: HttpRequest, migrant: Migrant, request_form=None, status: int = 200
+) -> HttpResponse:
+    requests = list(
+        migrant.erasure_requests.select_related("requested_by", "decided_by").order_by(
+            "-requested_at"
+        )
+    )
+    pending = [r for r in requests if r.status == ErasureRequest.Status.PENDING]
+    for erasure_request in pending:
+        erasure_request.migrant = migrant
+        erasure_request.user_can_decide = can_decide(
+            user=request.user, erasure_request=erasure_request
+        )
+    return render(
+        request,
+        "integration/privacy_person.html",
+        {
+            "migrant": migrant,
+            "erasure_requests": requests,
+            "blockers": erasure_blockers(migrant=migrant),
+            "request_form": request_form or ErasureRequestForm(),
+            "decision_form": ErasureDecisionForm(),
+            "withdrawn_steps": steps_with_withdrawn_consent_visible_to(request.user).filter(
+                goal__agreement__migrant=migrant
+            ),
+            "is_supervisor": migrant.centre_id in request.user.supervised_centre_ids(),
+        },
+        status=status,
+    )
+
+
+@require_GET
+def person_privacy(request: HttpRequest, pk: int) -> HttpResponse:
+    return _person_page(request, _visible_migrant(request, pk))
+
+
+def _export_filename(migrant: Migrant, extension: str) -> str:
+    today = timezone.localdate().isoformat()
+    return f"auskunft-{migrant.case_number}-{today}.{extension}"
+
+
+@require_GET
+def export_json(request: HttpRequest, pk: int) -> HttpResponse:
+    migrant = _visible_migrant(request, pk)
+    export = build_personal_data_export(migrant=migrant, user=request.user)
+    log_access(user=request.user, action=AccessAction.GDPR_EXPORT, migrant=migrant, detail="JSON")
+    response = HttpResponse(
+        json.dumps(export.as_json(), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_export_filename(migrant, "json")}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def export_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    # Imported here: WeasyPrint is heavy and only this view of the module needs it.
+    from agreements import pdf
+
+    migrant = _visible_migrant(request, pk)
+    export = build_personal_data_export(migrant=migrant, user=request.user)
+    html = render_to_string(
+        "integration/privacy_export_pdf.html", {"export": export, "migrant": migrant}
+    )
+    content = pdf.html_to_pdf(html, base_url=request.build_absolute_uri("/"))
+    log_access(user=request.user, action=AccessAction.GDPR_EXPORT, migrant=migrant, detail="PDF")
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{_export_filename(migrant, "pdf")}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+def erasure_request_create(request: HttpRequest, pk: int) -> HttpResponse:
+    migrant = _visible_migrant(request, pk)
+    form = ErasureRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            request_erasure(migrant=migrant, user=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("The erasure was requested. A supervisor of the centre has to approve it."),
+            )
+            return redirect("integration:privacy", pk=migrant.pk)
+    return _person_page(request, migrant, request_form=form)
+
+
+@require_GET
+def erasure_list(request: HttpRequest) -> HttpResponse:
+    visible = ErasureRequest.objects.visible_to(request.user).select_related(
+        "migrant__centre", "requested_by", "decided_by"
+    )
+    pending = list(visible.filter(status=ErasureRequest.Status.PENDING).order_by("requested_at"))
+    for erasure_request in pending:
+        erasure_request.user_can_decide = can_decide(
+            user=request.user, erasure_request=erasure_request
+        )
+    decided = visible.exclude(status=ErasureRequest.Status.PENDING).order_by("-decided_at")[:50]
+    return render(
+        request,
+        "integration/privacy_erasure_list.html",
+        {"pending": pending, "decided": decided, "decision_form": ErasureDecisionForm()},
+    )
+
+
+@require_POST
+def erasure_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    erasure_request = get_object_or_404(
+        ErasureRequest.objects.visible_to(request.user).select_related("migrant"), pk=pk
+    )
+    if erasure_request.migrant.centre_id not in request.user.supervised_centre_ids():
+        raise PermissionDenied
+    form = ErasureDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please choose approve or reject."))
+        return redirect("integration:erasure-list")
+    approve = form.cleaned_data["decision"] == "approve"
+    try:
+        decide_erasure(
+            erasure_request=erasure_request,
+            user=request.user,
+            approve=approve,
+            note=form.cleaned_data["decision_note"],
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("integration:erasure-list")
+    if approve:
+        messages.success(request, _("The case was anonymised."))
+    else:
+        messages.success(request, _("The erasure request was rejected."))
+    return redirect("integration:erasure-list")
+
+
+@require_GET
+def access_log(request: HttpRequest) -> HttpResponse:
+    if not request.user.supervised_centre_ids():
+        raise PermissionDenied
+    form = AccessLogFilterForm(request.GET or None, user=request.user)
+    entries = AccessLog.objects.visible_to(request.user).select_related("user", "migrant", "centre")
+    if form.is_bound and form.is_valid():
+        entries = form.filter(entries)
+    elif form.is_bound:
+        entries = entries.none()
+    page = Paginator(entries.order_by("-at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "integration/accesslog_list.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+@require_GET
+def withdrawn_consents(request: HttpRequest) -> HttpResponse:
+    steps = steps_with_withdrawn_consent_visible_to(request.user)
+    page = Paginator(steps, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "integration/privacy_withdrawn_consents.html", {"page": page})
+
+
+urlpatterns = [
+    path("<int:pk>/datenschutz/", person_privacy, name="privacy"),
+    path("<int:pk>/datenschutz/auskunft.json", export_json, name="privacy-export-json"),
+    path("<int:pk>/datenschutz/auskunft.pdf", export_pdf, name="privacy-export-pdf"),
+    path("<int:pk>/datenschutz/loeschung/", erasure_request_create, name="erasure-request"),
+    path("loeschantraege/", erasure_list, name="erasure-list"),
+    path("loeschantraege/<int:pk>/entscheiden/", erasure_decide, name="erasure-decide"),
+    path("zugriffsprotokoll/", access_log, name="access-log"),
+    path("widerrufene-einwilligungen/", withdrawn_consents, name="withdrawn-consents"),
+]
