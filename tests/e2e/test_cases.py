@@ -1,0 +1,33 @@
+import pytest
+
+from tests.e2e.conftest import login, screenshot
+
+pytestmark = pytest.mark.e2e
+
+
+def test_berater_records_a_person_and_a_session_and_finds_them_by_transliteration(page, demo):
+    login(page, "berater")
+    page.get_by_role("link", name="Klient/innen", exact=True).first.click()
+    page.get_by_role("link", name="Neue/r Klient/in").click()
+    page.get_by_label("Vorname").fill("فاطمة")
+    page.get_by_label("Nachname").fill("الحسن")
+    page.get_by_label("Name in lateinischer Schrift").fill("Fatima Al-Hassan")
+    page.get_by_label("Geburtsdatum").fill("1985-03-14")
+    page.get_by_label("Bevorzugte Sprache").select_option("ar")
+    page.get_by_role("button", name="Speichern").click()
+    page.get_by_role("heading", name="فاطمة الحسن").wait_for()
+    screenshot(page, "person-desktop")
+
+    page.get_by_text("Beratungsgespräch hinzufügen").click()
+    page.get_by_label("Dolmetscher/in").select_option("professional")
+    page.get_by_label("Sprache der Dolmetschung").select_option("ar")
+    page.get_by_label("Notizen").fill("Erstgespräch mit Dolmetscherin")
+    page.get_by_role("button", name="Gespräch speichern").click()
+    page.get_by_text("Das Gespräch wurde gespeichert.").wait_for()
+    assert "Erstgespräch mit Dolmetscherin" in page.locator("#sessions-panel").inner_text()
+
+    page.goto("/klienten/")
+    page.get_by_label("Name oder Fallnummer").fill("al-hassan")
+    page.get_by_role("button", name="Filtern").click()
+    page.get_by_role("link", name="الحسن, فاطمة").click()
+    page.get_by_role("heading", name="فاطمة الحسن").wait_for()
