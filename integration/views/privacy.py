@@ -188,10 +188,10 @@ def export_json(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def export_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    migrant = _visible_migrant(request, pk)
     # Imported here: WeasyPrint is heavy and only this view of the module needs it.
     from agreements import pdf
 
-    migrant = _visible_migrant(request, pk)
     export = build_personal_data_export(migrant=migrant, user=request.user)
     html = render_to_string(
         "integration/privacy_export_pdf.html", {"export": export, "migrant": migrant}
