@@ -50,3 +50,128 @@ def iter_routes(
 def app_routes() -> list[Route]:
     """The project's own routes: the Django admin has its own permission model."""
     return [r for r in iter_routes() if not r.pattern.startswith("admin/")]
+
+
+# --- forms on a page, read as a browser would (used by the hostile-input and concurrency
+# tests) ---------------------------------------------------------------------------------
+
+import html.parser  # noqa: E402
+from dataclasses import field as _field  # noqa: E402
+
+
+@dataclass
+class HtmlField:
+    name: str
+    kind: str  # text, textarea, select, checkbox, radio, date, number, hidden, file, ...
+    value: str = ""
+    checked: bool = False
+    options: list = _field(default_factory=list)  # select/radio: the offered values
+    multiple: bool = False
+
+
+@dataclass
+class HtmlForm:
+    action: str
+    method: str
+    fields: list = _field(default_factory=list)
+
+    def data(self) -> dict:
+        """What a browser submits without the user touching anything."""
+        data: dict[str, list[str]] = {}
+        for f in self.fields:
+            if f.kind in {"submit", "button", "reset", "image", "file"}:
+                continue
+            if f.kind in {"checkbox", "radio"}:
+                if f.checked:
+                    data.setdefault(f.name, []).append(f.value or "on")
+                continue
+            if f.kind == "select":
+                chosen = [v for v, selected in f.options if selected]
+                if not chosen and f.options and not f.multiple:
+                    chosen = [f.options[0][0]]
+                data.setdefault(f.name, []).extend(chosen)
+                continue
+            data.setdefault(f.name, []).append(f.value)
+        return {k: v[0] if len(v) == 1 else v for k, v in data.items()}
+
+    def editable(self) -> dict[str, HtmlField]:
+        """One entry per field a user can change (radio groups and selects once)."""
+        out: dict[str, HtmlField] = {}
+        for f in self.fields:
+            if f.kind in {"submit", "button", "reset", "image", "file", "hidden"}:
+                continue
+            if f.name in out and f.kind == "radio":
+                out[f.name].options.append((f.value, f.checked))
+                continue
+            if f.kind == "radio":
+                f = HtmlField(f.name, "radio", options=[(f.value, f.checked)])
+            out.setdefault(f.name, f)
+        return out
+
+
+class _FormParser(html.parser.HTMLParser):
+    def __init__(self, page_url: str):
+        super().__init__(convert_charrefs=True)
+        self.page_url = page_url
+        self.forms: list[HtmlForm] = []
+        self._form: HtmlForm | None = None
+        self._select: HtmlField | None = None
+        self._option: list | None = None
+        self._textarea: HtmlField | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: (v if v is not None else "") for k, v in attrs}
+        if tag == "form":
+            method = "post" if ("hx-post" in a or a.get("method", "").lower() == "post") else "get"
+            action = a.get("hx-post") or a.get("action") or self.page_url
+            self._form = HtmlForm(action=action, method=method)
+            self.forms.append(self._form)
+        elif self._form is None or "name" not in a:
+            if tag == "option" and self._select is not None:
+                self._option = [a.get("value"), "selected" in a, ""]
+                self._select.options.append(self._option)
+            return
+        elif tag == "input":
+            self._form.fields.append(
+                HtmlField(
+                    a["name"],
+                    a.get("type", "text").lower(),
+                    value=a.get("value", ""),
+                    checked="checked" in a,
+                )
+            )
+        elif tag == "textarea":
+            self._textarea = HtmlField(a["name"], "textarea")
+            self._form.fields.append(self._textarea)
+        elif tag == "select":
+            self._select = HtmlField(a["name"], "select", multiple="multiple" in a)
+            self._form.fields.append(self._select)
+        elif tag == "button" and a.get("type", "submit") == "submit":
+            self._form.fields.append(HtmlField(a["name"], "submit", value=a.get("value", "")))
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._textarea.value += data
+        if self._option is not None:
+            self._option[2] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._form = None
+        elif tag == "textarea":
+            self._textarea = None
+        elif tag == "select" and self._select is not None:
+            # An option without a value attribute submits its text.
+            self._select.options = [
+                (value if value is not None else text.strip(), selected)
+                for value, selected, text in self._select.options
+            ]
+            self._select = None
+        elif tag == "option":
+            self._option = None
+
+
+def forms_on_page(page_html: str, page_url: str) -> list[HtmlForm]:
+    parser = _FormParser(page_url)
+    parser.feed(page_html)
+    return parser.forms
