@@ -1,0 +1,450 @@
+"""Agreements of one person: versions, goals, steps, reviews and their history rows.
+
+Played through in date order like the rest of a file: a draft, its signature, reviews that
+move goals and steps on, amendments that copy every goal and step (with its key) into the
+next version, and the end with the case.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import TYPE_CHECKING
+
+from agreements.models import Agreement, Goal, GoalOutcome, Review, Step
+from integration.datagen import pools
+from integration.datagen.tables import COLUMNS, col
+from integration.models import Migrant
+
+if TYPE_CHECKING:
+    from integration.datagen.people import Chunk
+
+YEAR_DAYS = 365.25
+# Working hours in UTC (about 8:00 to 17:00 in Germany), one entry per minute.
+TIMES = [datetime.time(h, m, tzinfo=datetime.UTC) for h in range(7, 16) for m in range(60)]
+GOAL_TO_STATUS = {
+    "achieved": "achieved",
+    "partly": "partly",
+    "in_progress": "in_progress",
+    "not_achieved": "not_achieved",
+    "dropped": "dropped",
+}
+SETTLED_GOAL = {"achieved", "dropped", "not_achieved"}
+# Older versions keep their first reviews only (volume); the running one keeps all, or the
+# dashboard would show every long agreement as overdue.
+MAX_REVIEWS_PER_VERSION = 4
+MAX_REVIEWS_RUNNING = 12
+DOCUMENT_LANGUAGES = {"en", "ar", "tr", "ru", "uk", "fa"}
+LEVEL_TEXT = {
+    "none": "Keine Deutschkenntnisse",
+    "A1": "Deutsch A1",
+    "A2": "Deutsch A2",
+    "B1": "Deutsch B1",
+    "B2": "Deutsch B2",
+    "C1": "Deutsch C1",
+    "C2": "Deutsch C2",
+}
+RESIDENCE_TEXT = {
+    "eu": "EU-Bürger/in, Freizügigkeit",
+    "settlement": "Niederlassungserlaubnis",
+    "permit": "Aufenthaltserlaubnis",
+    "toleration": "Duldung",
+    "asylum": "Aufenthaltsgestattung, Asylverfahren läuft",
+    "naturalised": "Eingebürgert",
+    "other": "Sonstiger Aufenthaltsstatus",
+}
+WORK_TEXT = {
+    "unemployed": "Nicht erwerbstätig",
+    "employed": "Sozialversicherungspflichtig beschäftigt",
+    "marginal": "Minijob",
+    "self_employed": "Selbstständig",
+    "training": "In Ausbildung",
+    "school": "Schule oder Studium",
+    "course": "Im Integrationskurs",
+    "parental_leave": "In Elternzeit",
+    "other": "Sonstiges",
+}
+
+A = {name: index for index, name in enumerate(COLUMNS[Agreement])}
+M_CASE_NUMBER, M_LANGUAGE = col(Migrant, "case_number"), col(Migrant, "preferred_language")
+M_LEVEL, M_SCHOOLING = col(Migrant, "german_level"), col(Migrant, "schooling_years")
+M_RESIDENCE = col(Migrant, "residence_status")
+M_VALID_UNTIL = col(Migrant, "residence_valid_until")
+M_EMPLOYMENT = col(Migrant, "employment")
+G_STATUS, G_TARGET, G_AREA = col(Goal, "status"), col(Goal, "target_date"), col(Goal, "area")
+S_STATUS, S_DONE = col(Step, "status"), col(Step, "done_on")
+
+
+class AgreementsMixin:
+    """Part of PeopleGenerator: expects `rng`, `ids`, `specs`, `today` and `goal_pools`."""
+
+    def _agreements(
+        self,
+        out: Chunk,
+        *,
+        migrant: list,
+        centre,
+        counsellor_id: int,
+        intake_ord: int,
+        end_ord: int,
+        closed: bool,
+        candidates: list,
+        consent_by_partner: dict,
+        interpreter_needed: bool,
+        n_children: int,
+        n_quals: int,
+    ) -> datetime.datetime:
+        """Writes the person's agreement versions; returns the time of the last change."""
+        rng = self.rng
+        rand = rng.random
+        fromord = datetime.date.fromordinal
+        combine = datetime.datetime.combine
+        ntimes = len(TIMES)
+        today_ord = self.today.toordinal()
+        rows, history = out.rows, out.history
+        aspec, gspec, sspec = self.specs[Agreement], self.specs[Goal], self.specs[Step]
+
+        def at(day_ord: int) -> datetime.datetime:
+            return combine(fromord(day_ord), TIMES[int(rand() * ntimes)])
+
+        def pick(seq):
+            return seq[int(rand() * len(seq))]
+
+        def new_key() -> uuid.UUID:
+            return uuid.UUID(int=rng.getrandbits(128), version=4)
+
+        migrant_id = migrant[0]
+        number = f"{migrant[M_CASE_NUMBER]}-IV"
+        interval = pick((2, 3, 3, 3, 3, 4, 6))
+        interval_days = int(interval * 30.4)
+        language = migrant[M_LANGUAGE]
+        level = migrant[M_LEVEL]
+        valid_until = migrant[M_VALID_UNTIL]
+        situation = [
+            f"{LEVEL_TEXT.get(level, level)}."
+            + (" Integrationskurs begonnen." if rand() < 0.5 else ""),
+            f"{migrant[M_SCHOOLING] or 'Wenige'} Schuljahre"
+            + (f", {n_quals} ausländische Berufsabschlüsse." if n_quals else "."),
+            RESIDENCE_TEXT.get(migrant[M_RESIDENCE], "")
+            + (f", gültig bis {valid_until:%d.%m.%Y}." if valid_until else "."),
+            f"{n_children} Kinder." if n_children else "Keine Kinder.",
+            WORK_TEXT.get(migrant[M_EMPLOYMENT], "") + ".",
+            pick(pools.STRENGTHS),
+        ]
+
+        def snapshot(row: list, when: datetime.datetime, kind: str) -> None:
+            row[A["updated_at"]] = when
+            history[Agreement].append(aspec.history_row(row, when, kind, counsellor_id))
+
+        def change(row: list, when: datetime.datetime) -> None:
+            row[A["revision"]] += 1
+            snapshot(row, when, "~")
+
+        def make_steps(
+            goal_id: int, area: str, steps_pool: list, created: datetime.datetime, base_ord: int
+        ) -> list:
+            made = []
+            count = min(len(steps_pool), pick((1, 1, 2, 2, 2, 3)))
+            for position, (text, responsible, kind) in enumerate(steps_pool[:count]):
+                partner_id = centre.partners.get(kind) if responsible == "partner" else None
+                if responsible == "partner" and partner_id is None:
+                    responsible = "counsellor"
+                row = [
+                    self.ids[Step].take(),
+                    goal_id,
+                    new_key(),
+                    text,
+                    responsible,
+                    partner_id,
+                    centre.offers.get((partner_id, area)) if partner_id else None,
+                    consent_by_partner.get(partner_id) if partner_id else None,
+                    fromord(base_ord + 14 + int(rand() * 170)),
+                    "open",
+                    None,
+                    position,
+                ]
+                history[Step].append(sspec.history_row(row, created, "+", counsellor_id))
+                made.append(row)
+            return made
+
+        def make_goal(
+            agreement_id: int, area: str, position: int, created: datetime.datetime, base_ord: int
+        ) -> tuple[list, list]:
+            text, own_words, steps_pool = pick(self.goal_pools[area])
+            row = [
+                self.ids[Goal].take(),
+                agreement_id,
+                new_key(),
+                area,
+                text,
+                own_words if rand() < 0.5 else "",
+                pick((1, 2, 2, 3)),
+                fromord(base_ord + 90 + int(rand() * 270)),
+                "open",
+                position,
+            ]
+            history[Goal].append(gspec.history_row(row, created, "+", counsellor_id))
+            return row, make_steps(row[0], area, steps_pool, created, base_ord)
+
+        versions: list[tuple[list, list]] = []  # (agreement row, [(goal row, [step rows])])
+        created_ord = intake_ord + 7 + int(rand() * 38)
+        if created_ord >= end_ord - 1:
+            created_ord = intake_ord + (end_ord - intake_ord) // 2
+        version = 1
+        predecessor: list | None = None
+        while True:
+            agreement_id = self.ids[Agreement].take()
+            created = at(created_ord)
+            row = [None] * len(aspec.columns)
+            row[A["id"]] = agreement_id
+            row[A["migrant_id"]] = migrant_id
+            row[A["centre_id"]] = centre.id
+            row[A["counsellor_id"]] = counsellor_id
+            row[A["number"]] = number
+            row[A["version"]] = version
+            row[A["predecessor_id"]] = predecessor[A["id"]] if predecessor else None
+            row[A["status"]] = "draft"
+            (
+                row[A["situation_language"]],
+                row[A["situation_schooling"]],
+                row[A["situation_residence"]],
+                row[A["situation_family"]],
+                row[A["situation_work"]],
+                row[A["strengths"]],
+            ) = situation
+            row[A["review_interval_months"]] = interval
+            row[A["document_language"]] = language if language in DOCUMENT_LANGUAGES else ""
+            row[A["interpreter_present"]] = interpreter_needed
+            row[A["interpreter_name"]] = (
+                "Dolmetscherdienst der Kommune" if interpreter_needed else ""
+            )
+            row[A["signed_place"]] = ""
+            row[A["signed_by_migrant"]] = row[A["signed_by_counsellor"]] = False
+            row[A["amendment_reason"]] = pick(pools.AMENDMENT_REASONS) if predecessor else ""
+            row[A["closure_reason"]] = ""
+            row[A["revision"]] = 1
+            row[A["created_at"]] = created
+            snapshot(row, created, "+")
+
+            goals: list[tuple[list, list]] = []
+            if predecessor is None:
+                wanted = pick((2, 3, 3, 4, 4, 5))
+                areas: list[str] = []
+                for _ in range(40):
+                    area = pick(candidates)
+                    if area not in areas:
+                        areas.append(area)
+                    if len(areas) == wanted:
+                        break
+                for position, area in enumerate(areas):
+                    goals.append(make_goal(agreement_id, area, position, created, created_ord))
+            else:
+                # An amendment copies every goal and step with its key, so versions compare.
+                previous_goals = versions[-1][1]
+                drop = len(previous_goals) > 2 and rand() < 0.15
+                for position, (goal, steps) in enumerate(previous_goals):
+                    if drop and position == len(previous_goals) - 1:
+                        continue
+                    copy = list(goal)
+                    copy[0] = self.ids[Goal].take()
+                    copy[1] = agreement_id
+                    if rand() < 0.3:
+                        copy[G_TARGET] = fromord(copy[G_TARGET].toordinal() + 91)
+                    history[Goal].append(gspec.history_row(copy, created, "+", counsellor_id))
+                    copied_steps = []
+                    for step in steps:
+                        step_copy = list(step)
+                        step_copy[0] = self.ids[Step].take()
+                        step_copy[1] = copy[0]
+                        history[Step].append(
+                            sspec.history_row(step_copy, created, "+", counsellor_id)
+                        )
+                        copied_steps.append(step_copy)
+                    goals.append((copy, copied_steps))
+                if rand() < 0.35:
+                    used = {goal[G_AREA] for goal, _ in goals}
+                    area = pick(candidates)
+                    if area not in used:
+                        goals.append(
+                            make_goal(agreement_id, area, len(goals), created, created_ord)
+                        )
+            versions.append((row, goals))
+
+            # Signing (a few drafts are never signed, or are an amendment in progress).
+            signed_ord = created_ord + 1 + int(rand() * 13)
+            if predecessor is None:
+                unsigned = signed_ord >= end_ord or rand() < 0.08
+            else:
+                # An amendment in progress: the previous version stays the active one.
+                unsigned = not closed and rand() < 0.12
+            if unsigned:
+                break
+            signed = at(signed_ord)
+            row[A["status"]] = "active"
+            row[A["signed_on"]] = fromord(signed_ord)
+            row[A["signed_place"]] = centre.city
+            row[A["signed_by_migrant"]] = row[A["signed_by_counsellor"]] = True
+            row[A["valid_from"]] = fromord(signed_ord)
+            row[A["valid_until"]] = fromord(signed_ord + 365)
+            row[A["next_review_on"]] = fromord(signed_ord + interval_days)
+            change(row, signed)
+            if predecessor is not None:
+                predecessor[A["status"]] = "superseded"
+                change(predecessor, signed + datetime.timedelta(seconds=1))
+
+            # Is there an amendment later on?
+            amend_ord = signed_ord + 90 + int(rand() * 240)
+            amend = version < 3 and amend_ord < end_ord - 15 and rand() < 0.25
+            period_end = amend_ord if amend else end_ord
+            self._reviews(
+                out,
+                row=row,
+                goals=goals,
+                change=change,
+                signed_ord=signed_ord,
+                period_end=period_end,
+                final=closed and not amend,
+                interval_days=interval_days,
+                counsellor_id=counsellor_id,
+                interpreter_needed=interpreter_needed,
+                partner_id=centre.partners.get("jobcenter"),
+                today_ord=today_ord,
+            )
+            if not amend:
+                if closed:
+                    achieved = sum(g[G_STATUS] in ("achieved", "partly") for g, _ in goals)
+                    status = "completed" if achieved * 2 >= len(goals) else "ended_early"
+                    row[A["status"]] = status
+                    row[A["ended_on"]] = fromord(end_ord)
+                    row[A["closure_reason"]] = pick(pools.ENDING_REASONS[status])
+                    row[A["next_review_on"]] = None
+                    ended = at(end_ord)
+                    if ended <= row[A["updated_at"]]:
+                        ended = row[A["updated_at"]] + datetime.timedelta(minutes=10)
+                    change(row, ended)
+                break
+            predecessor = row
+            version += 1
+            created_ord = amend_ord
+
+        for row, goals in versions:
+            rows[Agreement].append(row)
+            for goal, steps in goals:
+                rows[Goal].append(goal)
+                rows[Step].extend(steps)
+        return max(row[A["updated_at"]] for row, _ in versions)
+
+    def _reviews(
+        self,
+        out: Chunk,
+        *,
+        row: list,
+        goals: list,
+        change,
+        signed_ord: int,
+        period_end: int,
+        final: bool,
+        interval_days: int,
+        counsellor_id: int,
+        interpreter_needed: bool,
+        partner_id: int | None,
+        today_ord: int,
+    ) -> None:
+        rng = self.rng
+        rand = rng.random
+        fromord = datetime.date.fromordinal
+        combine = datetime.datetime.combine
+        ntimes = len(TIMES)
+        rows, history = out.rows, out.history
+        gspec, sspec = self.specs[Goal], self.specs[Step]
+        r_ids, o_ids = self.ids[Review], self.ids[GoalOutcome]
+
+        def at(day_ord: int) -> datetime.datetime:
+            return combine(fromord(day_ord), TIMES[int(rand() * ntimes)])
+
+        def pick(seq):
+            return seq[int(rand() * len(seq))]
+
+        dates = []
+        due = signed_ord + interval_days
+        running = not final and period_end == today_ord
+        while len(dates) < (MAX_REVIEWS_RUNNING if running else MAX_REVIEWS_PER_VERSION):
+            held = due + int(rand() * 28) - 7
+            if held >= period_end - (1 if final else 0):
+                break
+            dates.append((due, held))
+            due = held + interval_days
+        # Some active agreements have missed their last review: overdue on the dashboard.
+        if running and dates and rand() < 0.15:
+            dates.pop()
+        if final:
+            dates.append((min(due, period_end), period_end))
+        previous_ord = signed_ord
+        for number, (due_ord, held_ord) in enumerate(dates, start=1):
+            is_final = final and number == len(dates)
+            held_at = at(held_ord)
+            # Steps get done between reviews.
+            for _goal, steps in goals:
+                for step in steps:
+                    if step[S_STATUS] in ("done", "cancelled"):
+                        continue
+                    roll = rand()
+                    if roll < 0.45:
+                        done_ord = previous_ord + int(rand() * max(1, held_ord - previous_ord))
+                        step[S_STATUS] = "done"
+                        step[S_DONE] = fromord(min(done_ord, held_ord))
+                        history[Step].append(
+                            sspec.history_row(
+                                step, at(step[S_DONE].toordinal()), "~", counsellor_id
+                            )
+                        )
+                    elif roll < 0.55 and step[S_STATUS] == "open":
+                        step[S_STATUS] = "in_progress"
+                        history[Step].append(sspec.history_row(step, held_at, "~", counsellor_id))
+            review_id = r_ids.take()
+            hurdle, categories = pick(self.hurdles)
+            next_review = None if is_final else fromord(held_ord + interval_days)
+            rows[Review].append(
+                (
+                    review_id,
+                    row[A["id"]],
+                    fromord(held_ord),
+                    fromord(due_ord),
+                    rand() < 0.95,
+                    True,
+                    interpreter_needed,
+                    partner_id if rand() < 0.1 else None,
+                    pick(pools.SUCCESSES),
+                    hurdle,
+                    categories,
+                    pick(pools.REVIEW_CHANGES),
+                    next_review,
+                    is_final,
+                    counsellor_id,
+                    held_at,
+                )
+            )
+            for goal, _ in goals:
+                status = goal[G_STATUS]
+                if status in SETTLED_GOAL:
+                    continue  # a goal reached or dropped is not assessed again
+                if is_final:
+                    outcome = pick(("achieved", "achieved", "partly", "partly", "not_achieved"))
+                else:
+                    roll = rand()
+                    if roll < 0.18 * number:
+                        outcome = "achieved"
+                    elif roll < 0.18 * number + 0.1:
+                        outcome = "partly"
+                    elif roll > 0.98:
+                        outcome = "dropped"
+                    else:
+                        outcome = "in_progress"
+                rows[GoalOutcome].append((o_ids.take(), review_id, goal[0], outcome, ""))
+                new_status = GOAL_TO_STATUS[outcome]
+                if new_status != status:
+                    goal[G_STATUS] = new_status
+                    history[Goal].append(gspec.history_row(goal, held_at, "~", counsellor_id))
+            row[A["next_review_on"]] = next_review
+            change(row, held_at + datetime.timedelta(minutes=5))
+            previous_ord = held_ord
