@@ -1,8 +1,9 @@
-from agreements.views import agreements
+from agreements.views import agreements, signing
 
 app_name = "agreements"
 
 # Each views module declares the URLs it serves; this file only joins them.
 urlpatterns = [
     *agreements.urlpatterns,
+    *signing.urlpatterns,
 ]

@@ -1,19 +1,523 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.urls import path
+from __future__ import annotations
 
-from agreements.models import Agreement
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from agreements.enums import AgreementStatus
+from agreements.forms.drafting import (
+    AgreementForm,
+    AmendForm,
+    CatalogueGoalForm,
+    EndForm,
+    GoalForm,
+    StepForm,
+)
+from agreements.models import Agreement, Goal, Step
+from agreements.services.drafting import (
+    ConflictError,
+    ConsentMissing,
+    RuleError,
+    add_goal,
+    add_goal_from_catalogue,
+    add_step,
+    amend_agreement,
+    commitments,
+    create_agreement,
+    delete_goal,
+    delete_step,
+    discard_draft,
+    end_agreement_early,
+    history_token,
+    move_goal,
+    move_step,
+    update_agreement,
+    update_goal,
+    update_step,
+)
+from agreements.versions import compare, series, with_goals
+from integration.models import Migrant
+from sites.enums import Area
+
+MOVES = ("up", "down")
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
 
 
 def agreement_list(request: HttpRequest) -> HttpResponse:
     agreements = (
         Agreement.objects.visible_to(request.user)
         .current()
-        .select_related("migrant", "counsellor")[:50]
+        .select_related("migrant", "counsellor")
+        .order_by("-created_at", "-pk")
     )
-    return render(request, "agreements/agreement_list.html", {"agreements": agreements})
+    status = request.GET.get("status", "")
+    if status in AgreementStatus.values:
+        agreements = agreements.filter(status=status)
+    if request.GET.get("mine") == "1":
+        agreements = agreements.filter(counsellor=request.user)
+    page = Paginator(agreements, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "agreements/agreement_list.html",
+        {"page": page, "statuses": AgreementStatus.choices, "status": status},
+    )
+
+
+def _agreement(request: HttpRequest, pk: int) -> Agreement:
+    return get_object_or_404(
+        Agreement.objects.visible_to(request.user).select_related(
+            "migrant", "centre__municipality", "counsellor", "predecessor"
+        ),
+        pk=pk,
+    )
+
+
+def _goals(agreement: Agreement) -> list[Goal]:
+    return list(
+        agreement.goals.prefetch_related(
+            Prefetch("steps", queryset=Step.objects.select_related("partner", "offer", "consent"))
+        )
+    )
+
+
+def _grouped(goals: list[Goal]) -> list[tuple[str, list[Goal]]]:
+    labels = dict(Area.choices)
+    groups: dict[str, list[Goal]] = {}
+    for goal in goals:
+        groups.setdefault(goal.area, []).append(goal)
+    return [(labels[area], groups[area]) for area in Area.values if area in groups]
+
+
+@require_POST
+def agreement_create(request: HttpRequest, migrant_pk: int) -> HttpResponse:
+    migrant = get_object_or_404(Migrant.objects.visible_to(request.user), pk=migrant_pk)
+    try:
+        agreement = create_agreement(user=request.user, migrant=migrant)
+    except RuleError as error:
+        messages.error(request, str(error))
+        return redirect(migrant)
+    messages.success(request, _("The draft agreement was created from the person's record."))
+    return redirect("agreements:edit", agreement.pk)
+
+
+def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = _agreement(request, pk)
+    goals = _goals(agreement)
+    steps = [step for goal in goals for step in goal.steps.all()]
+    return render(
+        request,
+        "agreements/agreement_detail.html",
+        {
+            "agreement": agreement,
+            "groups": _grouped(goals),
+            "commitments": commitments(agreement, steps),
+            "versions": series(agreement),
+            "successor": Agreement.objects.filter(predecessor=agreement).first(),
+            "signed_document": getattr(agreement, "signed_document", None)
+            if agreement.status != AgreementStatus.DRAFT
+            else None,
+            "reviews": agreement.reviews.order_by("-held_on")[:5],
+        },
+    )
+
+
+def _edit_context(agreement: Agreement, **extra) -> dict:
+    goals = _goals(agreement)
+    for goal in goals:
+        goal.step_form = StepForm(agreement=agreement, prefix=f"new-step-{goal.pk}")
+    return {
+        "agreement": agreement,
+        "groups": _grouped(goals),
+        "goal_form": GoalForm(prefix="new-goal"),
+        "catalogue_form": CatalogueGoalForm(prefix="catalogue"),
+        **extra,
+    }
+
+
+def _goals_response(request: HttpRequest, agreement: Agreement, status: int = 200, **extra):
+    agreement.refresh_from_db()
+    if is_htmx(request):
+        return render(
+            request,
+            "agreements/agreement_edit.html#goals",
+            _edit_context(agreement, **extra),
+            status=status,
+        )
+    for message in extra.get("errors", []):
+        messages.error(request, message)
+    return redirect(reverse("agreements:edit", args=[agreement.pk]) + "#goals")
+
+
+@require_http_methods(["GET", "POST"])
+def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = _agreement(request, pk)
+    if not agreement.is_editable:
+        messages.info(request, _("This version is signed and cannot be changed. Amend it."))
+        return redirect(agreement)
+    form = AgreementForm(request.POST or None, instance=agreement)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_agreement(
+                user=request.user, form=form, expected_revision=form.cleaned_data["revision"]
+            )
+        except ConflictError as error:
+            conflict = error.changes
+            messages.error(
+                request,
+                _(
+                    "Someone else changed this agreement after you opened it. Nothing was "
+                    "saved; the changes are shown below."
+                ),
+            )
+        except RuleError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The starting situation was saved."))
+            return redirect("agreements:edit", agreement.pk)
+    return render(
+        request,
+        "agreements/agreement_edit.html",
+        _edit_context(agreement, form=form, conflict=conflict),
+        status=409 if conflict is not None else (400 if form.errors else 200),
+    )
+
+
+def _draft_goal(request: HttpRequest, pk: int) -> Goal:
+    return get_object_or_404(
+        Goal.objects.filter(
+            agreement__in=Agreement.objects.visible_to(request.user)
+        ).select_related("agreement__centre", "agreement__migrant"),
+        pk=pk,
+    )
+
+
+def _draft_step(request: HttpRequest, pk: int) -> Step:
+    return get_object_or_404(
+        Step.objects.filter(
+            goal__agreement__in=Agreement.objects.visible_to(request.user)
+        ).select_related("goal__agreement__centre", "goal__agreement__migrant"),
+        pk=pk,
+    )
+
+
+@require_POST
+def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = _agreement(request, pk)
+    errors: list[str] = []
+    if "catalogue-template" in request.POST:
+        catalogue = CatalogueGoalForm(request.POST, prefix="catalogue")
+        if catalogue.is_valid():
+            try:
+                add_goal_from_catalogue(
+                    user=request.user,
+                    agreement=agreement,
+                    template=catalogue.cleaned_data["template"],
+                )
+            except RuleError as error:
+                errors.append(str(error))
+        else:
+            errors.append(_("Please choose a goal from the catalogue."))
+        return _goals_response(request, agreement, status=400 if errors else 200, errors=errors)
+    form = GoalForm(request.POST, prefix="new-goal")
+    if form.is_valid():
+        try:
+            add_goal(
+                user=request.user,
+                agreement=agreement,
+                **{k: v for k, v in form.cleaned_data.items() if k != "token"},
+            )
+        except RuleError as error:
+            errors.append(str(error))
+        return _goals_response(request, agreement, status=400 if errors else 200, errors=errors)
+    if is_htmx(request):
+        context = _edit_context(agreement)
+        context["goal_form"] = form
+        return render(request, "agreements/agreement_edit.html#goals", context, status=400)
+    messages.error(request, _("The goal was not added: please fill in the area and the goal."))
+    return redirect(reverse("agreements:edit", args=[agreement.pk]) + "#goals")
+
+
+@require_http_methods(["GET", "POST"])
+def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    goal = _draft_goal(request, pk)
+    agreement = goal.agreement
+    form = GoalForm(request.POST or None, instance=goal, initial={"token": history_token(goal)})
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_goal(user=request.user, form=form, expected_token=form.cleaned_data["token"])
+        except ConflictError as error:
+            conflict = error.changes
+        except RuleError as error:
+            return _goals_response(request, agreement, status=400, errors=[str(error)])
+        else:
+            return _goals_response(request, agreement)
+    template = "agreements/goal_form.html#form" if is_htmx(request) else "agreements/goal_form.html"
+    status = 409 if conflict is not None else (400 if form.errors else 200)
+    return render(
+        request,
+        template,
+        {"form": form, "goal": goal, "agreement": agreement, "conflict": conflict},
+        status=status,
+    )
+
+
+@require_POST
+def goal_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    goal = _draft_goal(request, pk)
+    try:
+        delete_goal(user=request.user, goal=goal)
+    except RuleError as error:
+        return _goals_response(request, goal.agreement, status=400, errors=[str(error)])
+    return _goals_response(request, goal.agreement)
+
+
+@require_POST
+def goal_move(request: HttpRequest, pk: int, direction: str) -> HttpResponse:
+    goal = _draft_goal(request, pk)
+    if direction not in MOVES:
+        raise Http404
+    try:
+        move_goal(user=request.user, goal=goal, direction=direction)
+    except RuleError as error:
+        return _goals_response(request, goal.agreement, status=400, errors=[str(error)])
+    return _goals_response(request, goal.agreement)
+
+
+def _consent_hint(agreement: Agreement, error: ConsentMissing) -> dict:
+    url = reverse("integration:consent-add", args=[agreement.migrant_id])
+    back = reverse("agreements:edit", args=[agreement.pk])
+    return {"consent_url": f"{url}?partner={error.partner.pk}&next={back}"}
+
+
+@require_POST
+def step_add(request: HttpRequest, pk: int) -> HttpResponse:
+    goal = _draft_goal(request, pk)
+    agreement = goal.agreement
+    form = StepForm(request.POST, agreement=agreement, prefix=f"new-step-{goal.pk}")
+    errors, extra = [], {}
+    if form.is_valid():
+        try:
+            add_step(user=request.user, goal=goal, form=form)
+        except ConsentMissing as error:
+            errors.append(str(error))
+            extra = _consent_hint(agreement, error)
+        except RuleError as error:
+            errors.append(str(error))
+    else:
+        errors.append(_("The step was not added: please describe what is to be done."))
+    if is_htmx(request) and errors:
+        context = _edit_context(agreement, errors=errors, error_goal=goal.pk, **extra)
+        for item in [g for _area, goals in context["groups"] for g in goals]:
+            if item.pk == goal.pk:
+                item.step_form = form
+        return render(request, "agreements/agreement_edit.html#goals", context, status=400)
+    if extra.get("consent_url") and not is_htmx(request):
+        messages.error(request, errors[0])
+        return redirect(extra["consent_url"])
+    return _goals_response(request, agreement, status=400 if errors else 200, errors=errors)
+
+
+@require_http_methods(["GET", "POST"])
+def step_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    step = _draft_step(request, pk)
+    agreement = step.goal.agreement
+    form = StepForm(
+        request.POST or None,
+        instance=step,
+        agreement=agreement,
+        initial={"token": history_token(step)},
+    )
+    conflict, extra = None, {}
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_step(user=request.user, form=form, expected_token=form.cleaned_data["token"])
+        except ConflictError as error:
+            conflict = error.changes
+        except ConsentMissing as error:
+            form.add_error("partner", str(error))
+            extra = _consent_hint(agreement, error)
+        except RuleError as error:
+            form.add_error(None, str(error))
+        else:
+            return _goals_response(request, agreement)
+    template = "agreements/step_form.html#form" if is_htmx(request) else "agreements/step_form.html"
+    status = 409 if conflict is not None else (400 if form.errors else 200)
+    return render(
+        request,
+        template,
+        {"form": form, "step": step, "agreement": agreement, "conflict": conflict, **extra},
+        status=status,
+    )
+
+
+@require_POST
+def step_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    step = _draft_step(request, pk)
+    try:
+        delete_step(user=request.user, step=step)
+    except RuleError as error:
+        return _goals_response(request, step.goal.agreement, status=400, errors=[str(error)])
+    return _goals_response(request, step.goal.agreement)
+
+
+@require_POST
+def step_move(request: HttpRequest, pk: int, direction: str) -> HttpResponse:
+    step = _draft_step(request, pk)
+    if direction not in MOVES:
+        raise Http404
+    try:
+        move_step(user=request.user, step=step, direction=direction)
+    except RuleError as error:
+        return _goals_response(request, step.goal.agreement, status=400, errors=[str(error)])
+    return _goals_response(request, step.goal.agreement)
+
+
+@require_http_methods(["GET", "POST"])
+def agreement_amend(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = _agreement(request, pk)
+    form = AmendForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            draft = amend_agreement(
+                user=request.user, agreement=agreement, reason=form.cleaned_data["reason"]
+            )
+        except RuleError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _("Version %(version)s was created as a draft. Sign it to make it binding.")
+                % {"version": draft.version},
+            )
+            return redirect("agreements:edit", draft.pk)
+    return render(
+        request,
+        "agreements/agreement_action.html",
+        {
+            "agreement": agreement,
+            "form": form,
+            "title": _("Amend the agreement"),
+            "submit": _("Create the next version"),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def agreement_end(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = _agreement(request, pk)
+    form = EndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            end_agreement_early(
+                user=request.user,
+                agreement=agreement,
+                ended_on=form.cleaned_data["ended_on"],
+                reason=form.cleaned_data["reason"],
+            )
+        except RuleError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The agreement was ended early."))
+            return redirect(agreement)
+    return render(
+        request,
+        "agreements/agreement_action.html",
+        {
+            "agreement": agreement,
+            "form": form,
+            "title": _("End the agreement early"),
+            "submit": _("End the agreement"),
+            "danger": True,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def agreement_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = _agreement(request, pk)
+    migrant = agreement.migrant
+    try:
+        discard_draft(user=request.user, agreement=agreement)
+    except RuleError as error:
+        messages.error(request, str(error))
+        return redirect(agreement)
+    messages.success(request, _("The draft was discarded."))
+    return redirect(migrant)
+
+
+def agreement_history(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = _agreement(request, pk)
+    versions = list(series(agreement))
+    ids = [version.pk for version in versions]
+    # Deleted goals live on only in the history, so steps are found through it too.
+    goal_ids = Goal.history.filter(agreement_id__in=ids).values("id")
+    changes = sorted(
+        [
+            *Agreement.history.filter(id__in=ids).select_related("history_user"),
+            *Goal.history.filter(agreement_id__in=ids).select_related("history_user"),
+            *Step.history.filter(goal_id__in=goal_ids).select_related("history_user"),
+        ],
+        key=lambda record: record.history_date,
+        reverse=True,
+    )[:300]
+    return render(
+        request,
+        "agreements/agreement_history.html",
+        {"agreement": agreement, "versions": versions, "changes": changes},
+    )
+
+
+def agreement_compare(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = _agreement(request, pk)
+    versions = with_goals(series(agreement))
+    by_version = {version.version: version for version in versions}
+    try:
+        old_number = int(request.GET.get("a", agreement.version - 1))
+        new_number = int(request.GET.get("b", agreement.version))
+    except ValueError:
+        old_number, new_number = agreement.version - 1, agreement.version
+    old, new = by_version.get(old_number), by_version.get(new_number)
+    return render(
+        request,
+        "agreements/agreement_compare.html",
+        {
+            "agreement": agreement,
+            "versions": list(by_version.values()),
+            "old": old,
+            "new": new,
+            "diff": compare(old, new) if old and new else None,
+        },
+    )
 
 
 urlpatterns = [
     path("", agreement_list, name="list"),
+    path("neu/<int:migrant_pk>/", agreement_create, name="create"),
+    path("<int:pk>/", agreement_detail, name="detail"),
+    path("<int:pk>/bearbeiten/", agreement_edit, name="edit"),
+    path("<int:pk>/ziele/neu/", goal_add, name="goal-add"),
+    path("ziele/<int:pk>/bearbeiten/", goal_edit, name="goal-edit"),
+    path("ziele/<int:pk>/loeschen/", goal_delete, name="goal-delete"),
+    path("ziele/<int:pk>/verschieben/<str:direction>/", goal_move, name="goal-move"),
+    path("ziele/<int:pk>/schritte/neu/", step_add, name="step-add"),
+    path("schritte/<int:pk>/bearbeiten/", step_edit, name="step-edit"),
+    path("schritte/<int:pk>/loeschen/", step_delete, name="step-delete"),
+    path("schritte/<int:pk>/verschieben/<str:direction>/", step_move, name="step-move"),
+    path("<int:pk>/aendern/", agreement_amend, name="amend"),
+    path("<int:pk>/beenden/", agreement_end, name="end"),
+    path("<int:pk>/verwerfen/", agreement_discard, name="discard"),
+    path("<int:pk>/versionen/", agreement_history, name="history"),
+    path("<int:pk>/vergleich/", agreement_compare, name="compare"),
 ]

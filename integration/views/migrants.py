@@ -100,6 +100,7 @@ def migrant_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "qualifications": migrant.qualifications.all(),
             "session_form": SessionForm(initial={"held_on": today}),
             "warnings": migrant.programme_warnings(),
+            "person_agreements": migrant.agreements.order_by("-created_at", "-version"),
             "today": today,
         },
     )

@@ -1,0 +1,220 @@
+"""PDF documents. The only module that imports WeasyPrint; everything here returns bytes.
+
+Nothing is fetched while rendering: fonts come from the project's static/fonts, images are
+data URIs, and the URL fetcher refuses everything else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import segno
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext, gettext_noop
+from weasyprint import HTML
+from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+from agreements.enums import GoalStatus, Responsible, StepStatus
+from sites.enums import Area
+
+FONT_DIR = (Path(settings.BASE_DIR) / "static" / "fonts").resolve()
+RTL_LANGUAGES = {"ar", "fa"}
+
+# Every fixed text of the agreement, printed in German and in the document language.
+LABELS = {
+    "title": gettext_noop("Integration agreement"),
+    "case_number": gettext_noop("Case number"),
+    "agreement_number": gettext_noop("Agreement number"),
+    "version": gettext_noop("Version"),
+    "parties": gettext_noop("Parties to this agreement"),
+    "person": gettext_noop("The client"),
+    "centre": gettext_noop("The counselling centre"),
+    "counsellor": gettext_noop("Counsellor"),
+    "born": gettext_noop("Date of birth"),
+    "situation": gettext_noop("Starting situation"),
+    "situation_language": gettext_noop("Language"),
+    "situation_schooling": gettext_noop("Schooling and qualifications"),
+    "situation_residence": gettext_noop("Residence"),
+    "situation_family": gettext_noop("Children and childcare"),
+    "situation_work": gettext_noop("Work and income"),
+    "strengths": gettext_noop("Strengths and resources"),
+    "goals": gettext_noop("Goals and steps"),
+    "goal": gettext_noop("Goal"),
+    "status": gettext_noop("Status"),
+    "target_date": gettext_noop("Target date"),
+    "step": gettext_noop("What is to be done"),
+    "who": gettext_noop("Who"),
+    "due": gettext_noop("By when"),
+    "referral": gettext_noop("Referral to"),
+    "commitments": gettext_noop("Mutual commitments"),
+    "commit_person": gettext_noop("The client will"),
+    "commit_centre": gettext_noop("The counselling centre will"),
+    "commit_partners": gettext_noop("Cooperation partners will"),
+    "reviews": gettext_noop("Review schedule"),
+    "reviews_text": gettext_noop(
+        "We review this agreement together every %(months)s months. At each review we take "
+        "stock of successes and hurdles and adapt goals and steps where needed."
+    ),
+    "valid": gettext_noop("Valid from %(start)s"),
+    "statements": gettext_noop("Important information"),
+    "voluntary": gettext_noop(
+        "This agreement is voluntary. It describes what both sides intend to do; it does not "
+        "replace any decision of an authority, and not signing it has no disadvantage for you."
+    ),
+    "data": gettext_noop(
+        "Your data is stored by the counselling centre for counselling only. It is passed to "
+        "partners only with your consent, which you can withdraw at any time. You have the "
+        "right to see, correct and have deleted the data stored about you."
+    ),
+    "binding": gettext_noop(
+        "The German text is binding. The translation is there to help you understand it."
+    ),
+    "signatures": gettext_noop("Signatures"),
+    "sign_person": gettext_noop("Signature of the client"),
+    "sign_counsellor": gettext_noop("Signature of the counsellor"),
+    "sign_interpreter": gettext_noop("Signature of the interpreter"),
+    "place_date": gettext_noop("Place, date"),
+    "page": gettext_noop("Page"),
+    "of": gettext_noop("of"),
+    "verify": gettext_noop("Verification code"),
+    "draft": gettext_noop("Draft – not for signing"),
+    "blank": gettext_noop("Form to fill in by hand"),
+}
+CHOICE_ENUMS = {
+    "area": Area,
+    "goal_status": GoalStatus,
+    "step_status": StepStatus,
+    "responsible": Responsible,
+}
+
+
+def _translated(language: str) -> dict:
+    with translation.override(language):
+        texts = {key: gettext(msgid) for key, msgid in LABELS.items()}
+        for name, enum in CHOICE_ENUMS.items():
+            texts[name] = {value: str(label) for value, label in enum.choices}
+    return texts
+
+
+def content_fingerprint(agreement) -> str:
+    """SHA-256 over the canonical JSON of what the parties agree on in this version.
+
+    A PDF cannot print the hash of its own bytes, so the footer prints this fingerprint of
+    the content; the hash of the PDF bytes is stored beside the frozen file.
+    """
+    goals = [
+        {
+            "key": str(goal.key),
+            "area": goal.area,
+            "text": goal.text,
+            "own_words": goal.text_own_words,
+            "target": goal.target_date.isoformat() if goal.target_date else None,
+            "steps": [
+                {
+                    "key": str(step.key),
+                    "what": step.description,
+                    "who": step.responsible,
+                    "partner": step.partner_id,
+                    "offer": step.offer_id,
+                    "due": step.due_on.isoformat() if step.due_on else None,
+                }
+                for step in goal.steps.all()
+            ],
+        }
+        for goal in agreement.goals.all()
+    ]
+    document = {
+        "number": agreement.number,
+        "version": agreement.version,
+        "migrant": agreement.migrant_id,
+        "situation": [
+            agreement.situation_language,
+            agreement.situation_schooling,
+            agreement.situation_residence,
+            agreement.situation_family,
+            agreement.situation_work,
+            agreement.strengths,
+        ],
+        "review_months": agreement.review_interval_months,
+        "language": agreement.document_language,
+        "goals": goals,
+    }
+    canonical = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+class ProjectFontsOnly(URLFetcher):
+    """Fetches the project's font files and data URIs; anything else stops the rendering."""
+
+    def __init__(self):
+        super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
+
+    def fetch(self, url, headers=None):
+        if url.startswith("file://"):
+            path = Path(url[len("file://") :]).resolve()
+            if not path.is_relative_to(FONT_DIR):
+                raise FatalURLFetchingError(f"refused to read {url!r} while rendering a PDF")
+        elif not url.startswith("data:"):
+            raise FatalURLFetchingError(f"refused to fetch {url!r} while rendering a PDF")
+        return super().fetch(url, headers)
+
+
+def html_to_pdf(html: str) -> bytes:
+    """Render HTML to PDF/A-3b; title, language and author come from the HTML head."""
+    document = HTML(string=html, base_url=FONT_DIR.as_uri() + "/", url_fetcher=ProjectFontsOnly())
+    return document.write_pdf(pdf_variant="pdf/a-3b", custom_metadata=True)
+
+
+def qr_data_uri(text: str) -> str:
+    return segno.make(text, error="m").svg_data_uri(scale=3, border=1)
+
+
+def agreement_context(
+    agreement, *, blank: bool = False, verification_code: str = "", verification_url: str = ""
+) -> dict:
+    from agreements.services.drafting import commitments
+
+    goals = list(agreement.goals.prefetch_related("steps__partner", "steps__offer"))
+    steps = [step for goal in goals for step in goal.steps.all()]
+    areas = []
+    for area in Area.values:
+        in_area = [goal for goal in goals if goal.area == area]
+        if in_area:
+            areas.append((area, in_area))
+    language = agreement.document_language or ""
+    return {
+        "agreement": agreement,
+        "migrant": agreement.migrant,
+        "centre": agreement.centre,
+        "areas": areas,
+        "commitments": commitments(agreement, steps),
+        "de": _translated("de"),
+        "x": _translated(language) if language else None,
+        "x_lang": language,
+        "x_dir": "rtl" if language in RTL_LANGUAGES else "ltr",
+        "fingerprint": content_fingerprint(agreement),
+        "blank": blank,
+        "draft": agreement.status == "draft" and not verification_code and not blank,
+        "verification_code": verification_code,
+        "qr": qr_data_uri(verification_url) if verification_url else "",
+        "font_dir": FONT_DIR.as_uri(),
+    }
+
+
+def render_agreement_pdf(
+    agreement, *, blank: bool = False, verification_code: str = "", verification_url: str = ""
+) -> bytes:
+    context = agreement_context(
+        agreement,
+        blank=blank,
+        verification_code=verification_code,
+        verification_url=verification_url,
+    )
+    # The document's own text is German; the second language is marked up where it appears.
+    with translation.override("de"):
+        html = render_to_string("agreements/pdf/agreement.html", context)
+    return html_to_pdf(html)

@@ -1,0 +1,146 @@
+"""Signed copies: the frozen PDF of a version, the scan of the signed paper, verification."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import secrets
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agreements.enums import AgreementStatus
+from agreements.models import Agreement, SignedDocument
+from integration.services import RuleError
+from sites.models import User
+
+# No 0/O or 1/I/L: the code is typed from paper.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+SCAN_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+
+
+def new_verification_code() -> str:
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
+    return f"{raw[:5]}-{raw[5:]}"
+
+
+def normalise_code(code: str) -> str:
+    cleaned = "".join(ch for ch in code.upper() if ch in CODE_ALPHABET)
+    return f"{cleaned[:5]}-{cleaned[5:]}" if len(cleaned) == 10 else ""
+
+
+def verification_path(code: str) -> str:
+    return reverse("agreements:verify") + f"?code={code}"
+
+
+def freeze_pdf(*, agreement: Agreement, user: User, base_url: str = "") -> SignedDocument:
+    """Render this version's PDF once and keep it unchanged with its SHA-256.
+
+    Idempotent: a version that is already frozen returns its document untouched, so later
+    template or translation changes never alter what was signed.
+    """
+    from agreements.pdf import render_agreement_pdf
+
+    with transaction.atomic():
+        agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+        existing = SignedDocument.objects.filter(agreement=agreement).first()
+        if existing is not None:
+            return existing
+        if agreement.status != AgreementStatus.DRAFT:
+            raise RuleError(_("Only a draft can be prepared for signing."))
+        if not agreement.goals.exists():
+            raise RuleError(_("An agreement needs at least one goal before it is signed."))
+        code = new_verification_code()
+        pdf = render_agreement_pdf(
+            agreement,
+            verification_code=code,
+            verification_url=base_url + verification_path(code),
+        )
+        document = SignedDocument(
+            agreement=agreement,
+            sha256=hashlib.sha256(pdf).hexdigest(),
+            verification_code=code,
+            prepared_by=user,
+        )
+        document.pdf.save(
+            f"{agreement.number}-v{agreement.version}.pdf", ContentFile(pdf), save=False
+        )
+        document.save()
+        agreement.revision += 1
+        agreement._history_user = user
+        agreement._change_reason = _("prepared for signing")
+        agreement.save()
+        return document
+
+
+def sniff_scan_type(head: bytes) -> str | None:
+    """The type of an upload from its first bytes; the file name and browser are not trusted."""
+    if head.startswith(b"%PDF-"):
+        return "application/pdf"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    return None
+
+
+def _check_opens(content: bytes, content_type: str) -> bool:
+    try:
+        if content_type == "application/pdf":
+            from pypdf import PdfReader
+
+            return len(PdfReader(io.BytesIO(content)).pages) > 0
+        from PIL import Image
+
+        with Image.open(io.BytesIO(content)) as image:
+            image.verify()
+        return True
+    except Exception:  # any parser failure means: not a usable scan
+        return False
+
+
+def attach_scan(*, agreement: Agreement, user: User, upload) -> SignedDocument:
+    """Store the scan of the signed paper privately, after checking what it really is."""
+    if upload.size > settings.MAX_UPLOAD_BYTES:
+        raise RuleError(
+            _("The file is too large (at most %(mb)s MB).")
+            % {"mb": settings.MAX_UPLOAD_BYTES // (1024 * 1024)}
+        )
+    content = upload.read()
+    content_type = sniff_scan_type(content[:16])
+    if content_type is None or not _check_opens(content, content_type):
+        raise RuleError(_("Only PDF, JPEG or PNG files can be uploaded as the scan."))
+    with transaction.atomic():
+        agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+        document = SignedDocument.objects.filter(agreement=agreement).first()
+        if document is None or agreement.status == AgreementStatus.DRAFT:
+            raise RuleError(_("A scan can be added once the signature has been recorded."))
+        old_name = document.scan.name if document.scan else ""
+        document.scan.save(
+            f"{agreement.number}-v{agreement.version}-scan.{SCAN_TYPES[content_type]}",
+            ContentFile(content),
+            save=False,
+        )
+        document.scan_sha256 = hashlib.sha256(content).hexdigest()
+        document.scan_content_type = content_type
+        document.scan_uploaded_at = timezone.now()
+        document.scan_uploaded_by = user
+        document.save()
+        if old_name and old_name != document.scan.name:
+            transaction.on_commit(lambda: document.scan.storage.delete(old_name))
+        return document
+
+
+def find_by_code(code: str) -> SignedDocument | None:
+    normalised = normalise_code(code)
+    if not normalised:
+        return None
+    return (
+        SignedDocument.objects.select_related("agreement__centre", "agreement__migrant")
+        .filter(verification_code=normalised)
+        .first()
+    )

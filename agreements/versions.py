@@ -1,0 +1,132 @@
+"""Versions of an agreement and their comparison (read-only)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+
+from agreements.models import Agreement, Goal, Step
+
+GOAL_FIELDS = ["area", "text", "text_own_words", "priority", "target_date", "status"]
+STEP_FIELDS = ["description", "responsible", "partner", "offer", "due_on", "status"]
+AGREEMENT_FIELDS = [
+    "situation_language",
+    "situation_schooling",
+    "situation_residence",
+    "situation_family",
+    "situation_work",
+    "strengths",
+    "valid_from",
+    "valid_until",
+    "review_interval_months",
+    "document_language",
+    "interpreter_present",
+]
+
+
+def series(agreement: Agreement):
+    """Every version with the same agreement number, oldest first."""
+    return (
+        Agreement.objects.filter(number=agreement.number, migrant_id=agreement.migrant_id)
+        .select_related("counsellor")
+        .order_by("version")
+    )
+
+
+def with_goals(queryset):
+    return queryset.prefetch_related(
+        Prefetch(
+            "goals",
+            queryset=Goal.objects.prefetch_related(
+                Prefetch("steps", queryset=Step.objects.select_related("partner", "offer"))
+            ),
+        )
+    )
+
+
+def _display(instance, name: str) -> str:
+    model_field = instance._meta.get_field(name)
+    value = getattr(instance, name)
+    if value in (None, ""):
+        return ""
+    if model_field.choices:
+        return str(getattr(instance, f"get_{name}_display")())
+    if isinstance(value, bool):
+        from django.utils.translation import gettext
+
+        return gettext("yes") if value else gettext("no")
+    if hasattr(value, "strftime"):
+        return value.strftime("%d.%m.%Y")
+    return str(value)
+
+
+@dataclass
+class FieldDiff:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class ItemDiff:
+    state: str  # "added", "removed", "changed", "same"
+    old: object | None
+    new: object | None
+    fields: list[FieldDiff] = field(default_factory=list)
+    steps: list[ItemDiff] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        item = self.new or self.old
+        return getattr(item, "text", None) or getattr(item, "description", "")
+
+
+def _field_diffs(old, new, names: list[str]) -> list[FieldDiff]:
+    diffs = []
+    for name in names:
+        before, after = _display(old, name), _display(new, name)
+        if before != after:
+            label = str(old._meta.get_field(name).verbose_name)
+            diffs.append(FieldDiff(label, before, after))
+    return diffs
+
+
+def _match(olds, news, names, children=None) -> list[ItemDiff]:
+    old_by_key = {item.key: item for item in olds}
+    new_by_key = {item.key: item for item in news}
+    result = []
+    for item in news:
+        before = old_by_key.get(item.key)
+        if before is None:
+            diff = ItemDiff("added", None, item)
+            if children:
+                diff.steps = [ItemDiff("added", None, s) for s in children(item)]
+            result.append(diff)
+            continue
+        diff = ItemDiff("same", before, item, _field_diffs(before, item, names))
+        if children:
+            diff.steps = _match(children(before), children(item), STEP_FIELDS)
+        if diff.fields or any(s.state != "same" for s in diff.steps):
+            diff.state = "changed"
+        result.append(diff)
+    for item in olds:
+        if item.key not in new_by_key:
+            diff = ItemDiff("removed", item, None)
+            if children:
+                diff.steps = [ItemDiff("removed", s, None) for s in children(item)]
+            result.append(diff)
+    return result
+
+
+def compare(old: Agreement, new: Agreement) -> dict:
+    """Side-by-side differences of two versions: the agreement's fields, goals and steps."""
+    return {
+        "fields": _field_diffs(old, new, AGREEMENT_FIELDS),
+        "goals": _match(
+            list(old.goals.all()),
+            list(new.goals.all()),
+            GOAL_FIELDS,
+            children=lambda goal: list(goal.steps.all()),
+        ),
+    }

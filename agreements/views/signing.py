@@ -1,0 +1,218 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from agreements.enums import AgreementStatus
+from agreements.forms.drafting import SignatureForm
+from agreements.forms.signing import ScanForm, VerifyForm
+from agreements.models import Agreement
+from agreements.pdf import render_agreement_pdf
+from agreements.services.drafting import ConflictError, RuleError, sign_agreement
+from agreements.services.signing import attach_scan, find_by_code, freeze_pdf
+from integration.access import log_access
+from integration.enums import AccessAction
+
+
+def _agreement(request: HttpRequest, pk: int) -> Agreement:
+    return get_object_or_404(
+        Agreement.objects.visible_to(request.user).select_related(
+            "migrant", "centre", "counsellor"
+        ),
+        pk=pk,
+    )
+
+
+def _attachment(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def sign(request: HttpRequest, pk: int) -> HttpResponse:
+    """Print, then record the signatures, then keep the scan."""
+    agreement = _agreement(request, pk)
+    document = getattr(agreement, "signed_document", None)
+    form = SignatureForm(
+        request.POST or None,
+        initial={
+            "revision": agreement.revision,
+            "signed_on": timezone.localdate(),
+            "place": agreement.centre.city,
+            "interpreter_present": agreement.interpreter_present,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            sign_agreement(
+                agreement=agreement,
+                user=request.user,
+                signed_on=form.cleaned_data["signed_on"],
+                place=form.cleaned_data["place"],
+                signed_by_migrant=form.cleaned_data["signed_by_migrant"],
+                signed_by_counsellor=form.cleaned_data["signed_by_counsellor"],
+                interpreter_present=form.cleaned_data["interpreter_present"],
+                expected_revision=form.cleaned_data["revision"],
+            )
+        except ConflictError:
+            form.add_error(
+                None,
+                _("The agreement was changed after you opened this page. Print it again."),
+            )
+        except RuleError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The signatures were recorded. The agreement is active."))
+            return redirect("agreements:sign", agreement.pk)
+    return render(
+        request,
+        "agreements/signing_page.html",
+        {
+            "agreement": agreement,
+            "document": document,
+            "form": form,
+            "scan_form": ScanForm(),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def prepare(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = _agreement(request, pk)
+    try:
+        freeze_pdf(
+            agreement=agreement, user=request.user, base_url=request.build_absolute_uri("/")[:-1]
+        )
+    except RuleError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("The agreement was prepared for signing. Print the PDF and sign it together."),
+        )
+    return redirect("agreements:sign", agreement.pk)
+
+
+def frozen_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = _agreement(request, pk)
+    document = getattr(agreement, "signed_document", None)
+    if document is None or not document.pdf:
+        raise Http404
+    with document.pdf.open("rb") as handle:
+        content = handle.read()
+    log_access(
+        user=request.user,
+        action=AccessAction.DOWNLOAD_PDF,
+        migrant=agreement.migrant,
+        detail=f"{agreement} ({document.sha256[:12]})",
+    )
+    return _attachment(
+        content,
+        f"Integrationsvereinbarung-{agreement.number}-v{agreement.version}.pdf",
+        "application/pdf",
+    )
+
+
+def preview_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """A draft as it would print, or the blank form to fill in by hand; never stored."""
+    agreement = _agreement(request, pk)
+    blank = request.GET.get("blank") == "1"
+    if agreement.status != AgreementStatus.DRAFT and not blank:
+        return redirect("agreements:pdf", agreement.pk)
+    content = render_agreement_pdf(agreement, blank=blank)
+    log_access(
+        user=request.user,
+        action=AccessAction.DOWNLOAD_PDF,
+        migrant=agreement.migrant,
+        detail=f"{agreement} ({'blank form' if blank else 'preview'})",
+    )
+    suffix = "Formular" if blank else "Entwurf"
+    return _attachment(
+        content, f"Integrationsvereinbarung-{agreement.number}-{suffix}.pdf", "application/pdf"
+    )
+
+
+@require_POST
+def scan_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = _agreement(request, pk)
+    form = ScanForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            attach_scan(agreement=agreement, user=request.user, upload=form.cleaned_data["scan"])
+        except RuleError as error:
+            form.add_error("scan", str(error))
+        else:
+            messages.success(request, _("The scan of the signed agreement was stored."))
+            return redirect("agreements:sign", agreement.pk)
+    return render(
+        request,
+        "agreements/signing_page.html",
+        {
+            "agreement": agreement,
+            "document": getattr(agreement, "signed_document", None),
+            "form": SignatureForm(initial={"revision": agreement.revision}),
+            "scan_form": form,
+        },
+        status=400,
+    )
+
+
+def scan_download(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = _agreement(request, pk)
+    document = getattr(agreement, "signed_document", None)
+    if document is None or not document.scan:
+        raise Http404
+    with document.scan.open("rb") as handle:
+        content = handle.read()
+    log_access(
+        user=request.user,
+        action=AccessAction.DOWNLOAD_SCAN,
+        migrant=agreement.migrant,
+        detail=f"{agreement} scan ({document.scan_sha256[:12]})",
+    )
+    extension = document.scan.name.rsplit(".", 1)[-1]
+    return _attachment(
+        content,
+        f"Integrationsvereinbarung-{agreement.number}-v{agreement.version}-Scan.{extension}",
+        document.scan_content_type or "application/octet-stream",
+    )
+
+
+def verify(request: HttpRequest) -> HttpResponse:
+    """Does a printed document match a stored signed version?
+
+    Another centre's document is confirmed as genuine without any personal data, so a
+    partner who is shown the paper can check it without learning anything new.
+    """
+    form = VerifyForm(request.GET or None)
+    result = None
+    if form.is_valid():
+        document = find_by_code(form.cleaned_data["code"])
+        if document is None:
+            result = {"found": False}
+        else:
+            visible = (
+                Agreement.objects.visible_to(request.user).filter(pk=document.agreement_id).exists()
+            )
+            result = {"found": True, "visible": visible, "document": document}
+    return render(request, "agreements/verify.html", {"form": form, "result": result})
+
+
+urlpatterns = [
+    path("<int:pk>/unterschrift/", sign, name="sign"),
+    path("<int:pk>/unterschrift/vorbereiten/", prepare, name="prepare"),
+    path("<int:pk>/unterschrift/pdf/", frozen_pdf, name="pdf"),
+    path("<int:pk>/vorschau.pdf", preview_pdf, name="preview-pdf"),
+    path("<int:pk>/unterschrift/scan/", scan_upload, name="scan-upload"),
+    path("<int:pk>/unterschrift/scan/herunterladen/", scan_download, name="scan-download"),
+    path("pruefen/", verify, name="verify"),
+]
