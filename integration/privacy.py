@@ -124,7 +124,24 @@ class Section:
         return out
 
     def readable_rows(self) -> list[list[tuple[str, Any]]]:
-        return [[(self.labels[name], cell.text) for name, cell in row.items()] for row in self.rows]
+        """For reading: empty fields left out; a history entry shows only what changed
+        against the previous entry of the same record."""
+        out = []
+        previous: dict[Any, dict[str, Cell]] = {}
+        for row in self.rows:
+            before = previous.get(row["id"].raw) if "history_type" in row else None
+            shown = []
+            for name, cell in row.items():
+                if cell.raw in (None, "", []):
+                    continue
+                unchanged = before is not None and before.get(name, Cell(None)).raw == cell.raw
+                if unchanged and not name.startswith("history_") and name != "id":
+                    continue
+                shown.append((self.labels[name], cell.text))
+            if "history_type" in row:
+                previous[row["id"].raw] = row
+            out.append(shown)
+        return out
 
 
 @dataclass

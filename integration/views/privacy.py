@@ -189,14 +189,15 @@ def export_json(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def export_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     migrant = _visible_migrant(request, pk)
-    # Imported here: WeasyPrint is heavy and only this view of the module needs it.
+    # Imported here: WeasyPrint is heavy and only this view of the module needs it. The
+    # PDF module renders any HTML to PDF/A with the project's fonts, fetching nothing.
     from agreements import pdf
 
     export = build_personal_data_export(migrant=migrant, user=request.user)
     html = render_to_string(
         "integration/privacy_export_pdf.html", {"export": export, "migrant": migrant}
     )
-    content = pdf.html_to_pdf(html, base_url=request.build_absolute_uri("/"))
+    content = pdf.html_to_pdf(html)
     log_access(user=request.user, action=AccessAction.GDPR_EXPORT, migrant=migrant, detail="PDF")
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{_export_filename(migrant, "pdf")}"'

@@ -63,6 +63,32 @@ def test_json_export_is_a_download_with_everything_and_is_logged(counsellor_clie
     assert list(logged.values_list("user", "detail")) == [(graph.counsellor.pk, "JSON")]
 
 
+# WeasyPrint leaves its colour profile open when it writes PDF/A (not our file handle).
+@pytest.mark.filterwarnings("ignore:unclosed file.*sRGB2014:ResourceWarning")
+def test_pdf_export_is_a_readable_pdf_of_everything_and_is_logged(counsellor_client, graph):
+    import io
+
+    from pypdf import PdfReader
+
+    response = counsellor_client.get(_url("privacy-export-pdf", graph.migrant.pk))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    reader = PdfReader(io.BytesIO(response.content))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    for expected in [
+        graph.migrant.case_number,
+        "Amira",
+        graph.session.notes,
+        graph.goal.text,
+        graph.review.successes,
+        graph.signed.number,
+    ]:
+        assert expected in text, expected
+    logged = AccessLog.objects.filter(migrant=graph.migrant, action=AccessAction.GDPR_EXPORT)
+    assert list(logged.values_list("detail", flat=True)) == ["PDF"]
+
+
 def test_export_of_another_centres_person_is_not_found_and_not_logged(client, graph, outsider):
     client.force_login(outsider)
     for name in ("privacy-export-json", "privacy-export-pdf", "privacy"):
