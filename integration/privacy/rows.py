@@ -1,0 +1,71 @@
+"""Which live and history rows belong to one person."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from agreements.models import Agreement, Goal, GoalOutcome, Review, Step
+from integration.models import (
+    Child,
+    Consent,
+    CounsellingSession,
+    Migrant,
+    Qualification,
+)
+
+# Stored instead of required free texts (names, goal texts ...). Data, not UI text: it
+# reads the same in every language the UI is shown in.
+ANONYMISED = "anonymisiert"
+PLACEHOLDER_PREFIX = "ANON-"
+
+HISTORY_TYPES = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
+
+
+# --- which rows belong to one person ---------------------------------------------------
+
+
+def _history(model: type[models.Model]) -> type[models.Model]:
+    return model.history.model
+
+
+@dataclass(frozen=True)
+class PersonRows:
+    """Querysets over every live and history row that belongs to one person.
+
+    History rows are found through the history tables themselves, so rows of a goal or a
+    session that was deleted since are found too.
+    """
+
+    migrant_id: int
+
+    def agreement_ids(self) -> QuerySet:
+        return _history(Agreement).objects.filter(migrant_id=self.migrant_id).values("id")
+
+    def goal_ids(self) -> QuerySet:
+        return _history(Goal).objects.filter(agreement_id__in=self.agreement_ids()).values("id")
+
+    def review_ids(self) -> QuerySet:
+        return _history(Review).objects.filter(agreement_id__in=self.agreement_ids()).values("id")
+
+    def live(self, model: type[models.Model]) -> QuerySet:
+        return model.objects.filter(self._lookup(model, history=False))
+
+    def history(self, model: type[models.Model]) -> QuerySet:
+        return _history(model).objects.filter(self._lookup(model, history=True))
+
+    def _lookup(self, model: type[models.Model], *, history: bool) -> Q:
+        if model is Migrant:
+            return Q(id=self.migrant_id) if history else Q(pk=self.migrant_id)
+        if model in (Child, Qualification, Consent, CounsellingSession, Agreement):
+            return Q(migrant_id=self.migrant_id)
+        if model in (Goal, Review):
+            return Q(agreement_id__in=self.agreement_ids())
+        if model is Step:
+            return Q(goal_id__in=self.goal_ids())
+        if model is GoalOutcome:
+            return Q(review_id__in=self.review_ids())
+        raise ValueError(f"{model.__name__} does not belong to a person")  # pragma: no cover
