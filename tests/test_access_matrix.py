@@ -40,6 +40,9 @@ BY_URL_NAME: dict[str, dict[str, str]] = {
     "agreements:step-add": {"pk": "draft_goal"},
     "agreements:edit": {"pk": "draft"},
     "agreements:discard": {"pk": "draft"},
+    "agreements:sign": {"pk": "draft"},
+    "agreements:prepare": {"pk": "draft"},
+    "agreements:preview-pdf": {"pk": "draft"},
     "sites:centre-detail": {"pk": "centre"},
     "sites:municipality-detail": {"pk": "municipality"},
     "sites:partner-detail": {"pk": "partner"},
@@ -55,8 +58,6 @@ PK_BY_URL_PREFIX: dict[str, str] = {
     "agreements:step-": "draft_step",
     "agreements:review-": "review",
     "agreements:outcome-": "outcome",
-    "agreements:document-": "document",
-    "agreements:scan-": "document",
     "sites:": "centre",
     "sites:partner-": "partner",
     "sites:offer-": "offer",
@@ -85,6 +86,10 @@ SUPERVISOR_ONLY: dict[str, str] = {
     "integration:access-log": "the access log is read by the centre's supervisors",
     "integration:migrant-reassign": "supervisors hand a case to another counsellor",
     "integration:caseload-reassign": "supervisors hand a whole caseload over",
+    "agreements:dashboard": "the team dashboard is the supervisors' overview",
+    "agreements:dashboard-list": "the lists behind the dashboard's figures",
+    "agreements:evaluation": "the evaluation report is for supervisors",
+    "agreements:evaluation-export": "the evaluation export, like the report",
 }
 
 # Not walked: each entry says why.
