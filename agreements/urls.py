@@ -1,4 +1,4 @@
-from agreements.views import agreements, signing
+from agreements.views import agreements, reports, reviews, signing
 
 app_name = "agreements"
 
@@ -6,4 +6,6 @@ app_name = "agreements"
 urlpatterns = [
     *agreements.urlpatterns,
     *signing.urlpatterns,
+    *reviews.urlpatterns,
+    *reports.urlpatterns,
 ]

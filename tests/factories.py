@@ -371,3 +371,30 @@ class CaseGraph:
     def personal_markers(self) -> list[str]:
         """Strings that must never reach a user of another centre."""
         return [self.marker, self.migrant.case_number, self.closed_migrant.case_number]
+
+
+# --- reviews --------------------------------------------------------------------------
+
+
+class ReviewFactory(DjangoModelFactory):
+    """A review as stored; tests of the rules go through `record_review` instead."""
+
+    class Meta:
+        model = "agreements.Review"
+
+    agreement = factory.SubFactory(SignedAgreementFactory)
+    held_on = datetime.date(2026, 6, 1)
+    due_on = datetime.date(2026, 6, 1)
+    successes = "Kurs begonnen"
+    hurdle_categories = factory.LazyFunction(list)
+    next_review_on = datetime.date(2026, 9, 1)
+    recorded_by = factory.SelfAttribute("agreement.counsellor")
+
+
+class GoalOutcomeFactory(DjangoModelFactory):
+    class Meta:
+        model = "agreements.GoalOutcome"
+
+    review = factory.SubFactory(ReviewFactory)
+    goal = factory.SubFactory(GoalFactory, agreement=factory.SelfAttribute("..review.agreement"))
+    outcome = "achieved"

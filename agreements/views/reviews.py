@@ -1,0 +1,164 @@
+"""Recording and reading reviews; the list of reviews that are due."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from agreements.enums import AgreementStatus, ReviewOutcome
+from agreements.forms.reviews import ReviewForm, ReviewsDueForm
+from agreements.models import Agreement, Review
+from agreements.services.reports import member_scopes, pick_scope
+from agreements.services.reviews import (
+    DUE_SOON_DAYS,
+    RuleError,
+    due_reviews,
+    goals_for_review,
+    record_review,
+)
+from sites.enums import Role
+from sites.models import User
+
+PAGE_SIZE = 50
+
+
+@require_http_methods(["GET", "POST"])
+def review_add(request: HttpRequest, agreement_pk: int) -> HttpResponse:
+    agreement = get_object_or_404(
+        Agreement.objects.visible_to(request.user).select_related(
+            "migrant", "centre", "counsellor"
+        ),
+        pk=agreement_pk,
+    )
+    if agreement.status != AgreementStatus.ACTIVE:
+        messages.info(request, _("Only a signed, active agreement can be reviewed."))
+        return redirect(agreement)
+    goals = list(goals_for_review(agreement))
+    labels = dict(ReviewOutcome.choices)
+    for goal in goals:
+        goal.last_outcome_label = labels.get(goal.last_outcome, "")
+    form = ReviewForm(request.POST or None, agreement=agreement, goals=goals)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            review = record_review(
+                agreement=agreement,
+                user=request.user,
+                held_on=data["held_on"],
+                outcomes=form.outcomes(),
+                successes=data["successes"],
+                hurdles=data["hurdles"],
+                hurdle_categories=data["hurdle_categories"],
+                changes=data["changes"],
+                next_review_on=data["next_review_on"],
+                migrant_present=data["migrant_present"],
+                counsellor_present=data["counsellor_present"],
+                interpreter_present=data["interpreter_present"],
+                partner=data["partner"],
+                final=data["final"],
+            )
+        except RuleError as error:
+            form.add_error(None, str(error))
+        else:
+            if review.is_final:
+                messages.success(
+                    request, _("The final review was saved; the agreement is completed.")
+                )
+            else:
+                messages.success(
+                    request,
+                    _("The review was saved. The next review is due on %(day)s.")
+                    % {"day": review.next_review_on.strftime("%d.%m.%Y")},
+                )
+            return redirect(review)
+    previous = agreement.reviews.order_by("-held_on", "-pk").first()
+    return render(
+        request,
+        "agreements/review_form.html",
+        {
+            "agreement": agreement,
+            "form": form,
+            "previous": previous,
+            "overdue_days": (timezone.localdate() - agreement.next_review_on).days
+            if agreement.next_review_on
+            else None,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    review = get_object_or_404(
+        Review.objects.visible_to(request.user).select_related(
+            "agreement__migrant", "agreement__counsellor", "partner", "recorded_by"
+        ),
+        pk=pk,
+    )
+    outcomes = review.outcomes.select_related("goal").order_by("goal__position", "goal__pk")
+    return render(
+        request,
+        "agreements/review_detail.html",
+        {"review": review, "agreement": review.agreement, "outcomes": outcomes},
+    )
+
+
+def reviews_due(request: HttpRequest) -> HttpResponse:
+    """Reviews overdue or due soon, in the user's centres; the dashboard links here."""
+    user = request.user
+    scopes = member_scopes(user)
+    scope = pick_scope(scopes, request.GET.get("scope")) if request.GET.get("scope") else None
+    centre_ids = scope.centre_ids if scope else user.centre_ids()
+    data = request.GET.copy()
+    if "counsellor" not in data and not user.is_supervisor():
+        # A counsellor starts with their own reviews, as on the caseload list.
+        data["counsellor"] = str(user.pk)
+    # Whoever holds agreements here appears in the filter, also after leaving the centre.
+    holders = Agreement.objects.filter(
+        centre_id__in=centre_ids, status=AgreementStatus.ACTIVE
+    ).values("counsellor_id")
+    counsellors = (
+        User.objects.filter(
+            Q(memberships__centre_id__in=centre_ids, memberships__role=Role.COUNSELLOR)
+            | Q(pk__in=holders)
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+    form = ReviewsDueForm(data, counsellors=counsellors)
+    form.is_valid()
+    state = form.cleaned_data.get("state") or "due"
+    counsellor_id = form.cleaned_data.get("counsellor")
+    queryset = due_reviews(
+        Agreement.objects.visible_to(user).filter(centre_id__in=centre_ids),
+        state=state,
+        today=timezone.localdate(),
+    ).select_related("migrant", "counsellor", "centre")
+    if counsellor_id:
+        queryset = queryset.filter(counsellor_id=counsellor_id)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "agreements/review_due_list.html",
+        {
+            "form": form,
+            "page": page,
+            "scope": scope,
+            "scopes": scopes,
+            "today": timezone.localdate(),
+            "due_soon_days": DUE_SOON_DAYS,
+        },
+    )
+
+
+urlpatterns = [
+    path("<int:agreement_pk>/ueberpruefung/neu/", review_add, name="review-add"),
+    path("ueberpruefungen/<int:pk>/", review_detail, name="review-detail"),
+    path("ueberpruefungen/faellig/", reviews_due, name="reviews-due"),
+]

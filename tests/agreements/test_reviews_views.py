@@ -1,0 +1,285 @@
+"""The review form, the review page, the due-reviews list and the start page."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from agreements.enums import AgreementStatus, GoalStatus, ReviewOutcome, StepStatus
+from agreements.models import Agreement, Review
+from agreements.services.drafting import add_months
+from tests.factories import (
+    AgreementFactory,
+    GoalFactory,
+    GoalOutcomeFactory,
+    MigrantFactory,
+    ReviewFactory,
+    SignedAgreementFactory,
+    StepFactory,
+    counsellor_of,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _today():
+    return timezone.localdate()
+
+
+def _days(n: int) -> datetime.date:
+    return _today() + datetime.timedelta(days=n)
+
+
+def _agreement(counsellor, *, next_review_on=None, goals=2, **kwargs):
+    centre = counsellor.memberships.get().centre
+    migrant = MigrantFactory(centre=centre, counsellor=counsellor, **kwargs)
+    agreement = SignedAgreementFactory(
+        migrant=migrant,
+        signed_on=_days(-200),
+        next_review_on=next_review_on or _days(-3),
+    )
+    for area in ["language", "work", "childcare"][:goals]:
+        GoalFactory(agreement=agreement, area=area)
+    return agreement
+
+
+def _post_data(agreement, **overrides):
+    data = {
+        "held_on": _today().isoformat(),
+        "migrant_present": "on",
+        "counsellor_present": "on",
+        "next_review_on": _days(90).isoformat(),
+        "successes": "Kurs begonnen",
+        "hurdle_categories": ["course_waiting"],
+    }
+    for goal in agreement.goals.all():
+        data[f"outcome_{goal.pk}"] = ReviewOutcome.IN_PROGRESS
+        data[f"comment_{goal.pk}"] = ""
+    data.update(overrides)
+    return data
+
+
+def test_the_form_preselects_the_last_outcome_of_each_goal(counsellor_client, counsellor):
+    agreement = _agreement(counsellor)
+    language, work = agreement.goals.order_by("pk")
+    GoalOutcomeFactory(
+        review=ReviewFactory(agreement=agreement, held_on=_days(-100)),
+        goal=language,
+        outcome=ReviewOutcome.PARTLY_ACHIEVED,
+    )
+    response = counsellor_client.get(reverse("agreements:review-add", args=[agreement.pk]))
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form[f"outcome_{language.pk}"].value() == ReviewOutcome.PARTLY_ACHIEVED
+    assert form[f"outcome_{work.pk}"].value() == ReviewOutcome.IN_PROGRESS
+    assert form["next_review_on"].value() == add_months(_today(), agreement.review_interval_months)
+
+
+def test_the_review_form_costs_the_same_queries_for_one_goal_and_for_ten(
+    counsellor_client, counsellor, django_assert_num_queries
+):
+    one = _agreement(counsellor, goals=1)
+    ten = _agreement(counsellor, goals=0)
+    for index in range(10):
+        goal = GoalFactory(agreement=ten, area="work", text=f"Ziel {index}")
+        StepFactory(goal=goal)
+    counsellor_client.get(reverse("agreements:review-add", args=[one.pk]))  # warm caches
+    # session, user, memberships, agreement, goals with their last outcomes, steps,
+    # previous review, partner choices; a savepoint pair and the session's save
+    with django_assert_num_queries(13):
+        assert (
+            counsellor_client.get(reverse("agreements:review-add", args=[one.pk])).status_code
+            == 200
+        )
+    with django_assert_num_queries(13):
+        assert (
+            counsellor_client.get(reverse("agreements:review-add", args=[ten.pk])).status_code
+            == 200
+        )
+
+
+def test_posting_the_form_records_the_review_and_shows_it(counsellor_client, counsellor):
+    agreement = _agreement(counsellor)
+    language, _work = agreement.goals.order_by("pk")
+    data = _post_data(
+        agreement,
+        **{
+            f"outcome_{language.pk}": ReviewOutcome.ACHIEVED,
+            f"comment_{language.pk}": "B1 bestanden",
+        },
+    )
+    response = counsellor_client.post(reverse("agreements:review-add", args=[agreement.pk]), data)
+    review = Review.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == review.get_absolute_url()
+    agreement.refresh_from_db()
+    language.refresh_from_db()
+    assert (agreement.next_review_on, language.status, review.due_on) == (
+        _days(90),
+        GoalStatus.ACHIEVED,
+        _days(-3),
+    )
+    page = counsellor_client.get(review.get_absolute_url())
+    assert page.status_code == 200
+    assert "B1 bestanden" in page.content.decode()
+
+
+def test_the_final_review_from_the_form_completes_the_agreement(counsellor_client, counsellor):
+    agreement = _agreement(counsellor)
+    language, work = agreement.goals.order_by("pk")
+    data = _post_data(
+        agreement,
+        final="on",
+        next_review_on="",
+        **{
+            f"outcome_{language.pk}": ReviewOutcome.ACHIEVED,
+            f"outcome_{work.pk}": ReviewOutcome.DROPPED,
+        },
+    )
+    response = counsellor_client.post(reverse("agreements:review-add", args=[agreement.pk]), data)
+    assert response.status_code == 302
+    agreement.refresh_from_db()
+    assert agreement.status == AgreementStatus.COMPLETED
+
+
+def test_the_final_review_form_refuses_goals_still_in_progress(counsellor_client, counsellor):
+    agreement = _agreement(counsellor)
+    language, work = agreement.goals.order_by("pk")
+    data = _post_data(agreement, final="on", **{f"outcome_{language.pk}": "achieved"})
+    response = counsellor_client.post(reverse("agreements:review-add", args=[agreement.pk]), data)
+    assert response.status_code == 400
+    assert list(response.context["form"].errors) == [f"outcome_{work.pk}"]
+    assert Review.objects.count() == 0
+
+
+def test_a_review_without_next_date_is_refused_with_the_field_marked(counsellor_client, counsellor):
+    agreement = _agreement(counsellor)
+    response = counsellor_client.post(
+        reverse("agreements:review-add", args=[agreement.pk]),
+        _post_data(agreement, next_review_on=""),
+    )
+    assert response.status_code == 400
+    assert list(response.context["form"].errors) == ["next_review_on"]
+    agreement.refresh_from_db()
+    assert agreement.next_review_on == _days(-3)
+
+
+def test_a_draft_cannot_be_reviewed_the_form_sends_back(counsellor_client, counsellor):
+    draft = AgreementFactory(migrant=MigrantFactory(centre=counsellor.memberships.get().centre))
+    response = counsellor_client.get(reverse("agreements:review-add", args=[draft.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == draft.get_absolute_url()
+
+
+def test_reviews_of_another_centre_are_not_found(client, counsellor, outsider):
+    agreement = _agreement(counsellor)
+    review = ReviewFactory(agreement=agreement)
+    client.force_login(outsider)
+    assert client.get(reverse("agreements:review-add", args=[agreement.pk])).status_code == 404
+    assert (
+        client.post(
+            reverse("agreements:review-add", args=[agreement.pk]), _post_data(agreement)
+        ).status_code
+        == 404
+    )
+    assert client.get(review.get_absolute_url()).status_code == 404
+    assert Review.objects.count() == 1
+
+
+def test_the_due_list_shows_the_counsellors_own_overdue_and_due_reviews(
+    counsellor_client, counsellor, colleague
+):
+    overdue = _agreement(counsellor, next_review_on=_days(-10))
+    soon = _agreement(counsellor, next_review_on=_days(6))
+    _agreement(counsellor, next_review_on=_days(7))  # beyond the week
+    _agreement(colleague, next_review_on=_days(-10))  # someone else's
+    url = reverse("agreements:reviews-due")
+    assert list(counsellor_client.get(url).context["page"]) == [overdue, soon]
+    assert list(counsellor_client.get(url, {"state": "overdue"}).context["page"]) == [overdue]
+    assert list(
+        counsellor_client.get(url, {"state": "soon", "counsellor": ""}).context["page"]
+    ) == [soon]
+
+
+def test_the_due_list_costs_the_same_queries_for_one_row_and_for_twenty(
+    supervisor_client, counsellor, django_assert_num_queries
+):
+    _agreement(counsellor, goals=0)
+    url = reverse("agreements:reviews-due")
+    supervisor_client.get(url)
+    # session, user, memberships, counsellor choices, count, rows; a savepoint pair
+    # around the view and one around saving the session
+    with django_assert_num_queries(11):
+        assert len(supervisor_client.get(url).context["page"]) == 1
+    for _index in range(19):
+        _agreement(counsellor, goals=0)
+    with django_assert_num_queries(11):
+        assert len(supervisor_client.get(url).context["page"]) == 20
+
+
+def test_the_start_page_lists_overdue_and_due_reviews_and_late_steps(
+    counsellor_client, counsellor, colleague
+):
+    overdue = _agreement(counsellor, next_review_on=_days(-1), first_name="Overdue")
+    soon = _agreement(counsellor, next_review_on=_days(0), first_name="Soon")
+    later = _agreement(counsellor, next_review_on=_days(30), first_name="Later")
+    others = _agreement(colleague, next_review_on=_days(-5), first_name="Others")
+    late_step = StepFactory(goal=later.goals.first(), due_on=_days(-2))
+    StepFactory(goal=later.goals.first(), due_on=_days(-2), status=StepStatus.DONE)
+    StepFactory(goal=later.goals.first(), due_on=_days(0))
+    StepFactory(goal=others.goals.first(), due_on=_days(-2))
+    ended = AgreementFactory(
+        migrant=MigrantFactory(centre=overdue.centre, counsellor=counsellor),
+        status=AgreementStatus.COMPLETED,
+        signed_on=_days(-300),
+        next_review_on=_days(-40),
+    )
+    StepFactory(goal=GoalFactory(agreement=ended), due_on=_days(-50))
+
+    response = counsellor_client.get(reverse("home"))
+    assert response.status_code == 200
+    context = response.context
+    assert (context["reviews_overdue"], context["reviews_overdue_count"]) == ([overdue], 1)
+    assert (context["reviews_due_soon"], context["reviews_due_soon_count"]) == ([soon], 1)
+    assert (context["steps_overdue"], context["steps_overdue_count"]) == ([late_step], 1)
+    assert "appointments" in context  # the cases engineer's part is still there
+
+
+def test_the_start_page_costs_the_same_queries_with_many_reminders(
+    counsellor_client, counsellor, django_assert_num_queries
+):
+    agreement = _agreement(counsellor, next_review_on=_days(-1), goals=1)
+    StepFactory(goal=agreement.goals.first(), due_on=_days(-3))
+    counsellor_client.get(reverse("home"))
+    # session, user, memberships; the cases part (caseload count, appointments); ours:
+    # review counts, overdue rows, due rows, step rows, step count; two savepoint pairs
+    # (the request, saving the session) and the session's save
+    with django_assert_num_queries(15):
+        counsellor_client.get(reverse("home"))
+    for index in range(15):
+        agreement = _agreement(counsellor, next_review_on=_days(-index - 1), goals=1)
+        StepFactory(goal=agreement.goals.first(), due_on=_days(-3))
+        _agreement(counsellor, next_review_on=_days(index % 7), goals=0)
+    with django_assert_num_queries(15):
+        response = counsellor_client.get(reverse("home"))
+    assert (
+        len(response.context["reviews_overdue"]),
+        response.context["reviews_overdue_count"],
+    ) == (
+        10,
+        16,
+    )
+
+
+def test_a_supervisor_sees_the_reviews_of_a_counsellor_who_left(
+    supervisor_client, centre, counsellor
+):
+    leaver = counsellor_of(centre)
+    agreement = _agreement(leaver, next_review_on=_days(-30))
+    leaver.memberships.all().delete()
+    response = supervisor_client.get(
+        reverse("agreements:reviews-due"), {"counsellor": leaver.pk, "state": "overdue"}
+    )
+    assert list(response.context["page"]) == [agreement]
+    assert Agreement.objects.filter(counsellor=leaver).count() == 1
