@@ -1,0 +1,185 @@
+import pytest
+from django.urls import reverse
+
+from agreements.enums import Responsible
+from agreements.models import Agreement, Goal, GoalTemplate, Step
+from agreements.services.drafting import history_token
+from tests.factories import (
+    AgreementFactory,
+    GoalFactory,
+    MigrantFactory,
+    SignedAgreementFactory,
+    StepFactory,
+)
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def migrant(centre, counsellor):
+    return MigrantFactory(centre=centre, counsellor=counsellor)
+
+
+@pytest.fixture
+def draft(migrant):
+    return AgreementFactory(migrant=migrant)
+
+
+def test_person_page_starts_an_agreement(counsellor_client, migrant):
+    response = counsellor_client.post(reverse("agreements:create", args=[migrant.pk]))
+    agreement = Agreement.objects.get()
+    assert response["Location"] == reverse("agreements:edit", args=[agreement.pk])
+
+
+def test_catalogue_goal_is_added_with_its_steps_by_htmx(counsellor_client, draft):
+    template = GoalTemplate.objects.get(text="Kita-Platz finden")
+    response = counsellor_client.post(
+        reverse("agreements:goal-add", args=[draft.pk]),
+        {"catalogue-template": template.pk},
+        **HTMX,
+    )
+    assert response.status_code == 200
+    assert '<div id="goals"' in response.content.decode()
+    goal = draft.goals.get()
+    assert (goal.text, goal.area) == ("Kita-Platz finden", "childcare")
+    assert goal.steps.count() == template.steps.count()
+
+
+def test_invalid_goal_answers_with_the_form_and_saves_nothing(counsellor_client, draft):
+    response = counsellor_client.post(
+        reverse("agreements:goal-add", args=[draft.pk]),
+        {"new-goal-area": "", "new-goal-text": "", "new-goal-priority": "2"},
+        **HTMX,
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'id="id_new-goal-area" aria-invalid="true"' in html.replace(" required", "") or (
+        html.count("is-invalid") >= 2
+    )
+    assert Goal.objects.count() == 0
+
+
+def test_goals_and_steps_are_reordered_and_removed(counsellor_client, draft):
+    first, second = (
+        GoalFactory(agreement=draft, position=1),
+        GoalFactory(agreement=draft, position=2),
+    )
+    counsellor_client.post(reverse("agreements:goal-move", args=[second.pk, "up"]), **HTMX)
+    assert list(draft.goals.values_list("pk", flat=True)) == [second.pk, first.pk]
+    step = StepFactory(goal=first)
+    counsellor_client.post(reverse("agreements:step-delete", args=[step.pk]), **HTMX)
+    counsellor_client.post(reverse("agreements:goal-delete", args=[first.pk]), **HTMX)
+    assert (Step.objects.count(), list(Goal.objects.all())) == (0, [second])
+
+
+def test_stale_goal_form_is_refused_and_shows_what_changed(client, counsellor, colleague, draft):
+    goal = GoalFactory(agreement=draft, text="B1 erreichen")
+    token = history_token(goal)
+    data = {"area": "language", "text": "Mein Text", "priority": "2", "token": token}
+    client.force_login(colleague)
+    client.post(
+        reverse("agreements:goal-edit", args=[goal.pk]), {**data, "text": "B2 erreichen"}, **HTMX
+    )
+    client.force_login(counsellor)
+    response = client.post(reverse("agreements:goal-edit", args=[goal.pk]), data, **HTMX)
+    assert response.status_code == 409
+    goal.refresh_from_db()
+    assert goal.text == "B2 erreichen"
+    assert "B1 erreichen → B2 erreichen" in response.content.decode()
+
+
+def test_step_with_partner_but_no_consent_offers_to_record_consent(
+    counsellor_client, draft, centre
+):
+    from tests.factories import PartnerFactory
+
+    goal = GoalFactory(agreement=draft)
+    partner = PartnerFactory(municipality=centre.municipality)
+    response = counsellor_client.post(
+        reverse("agreements:step-add", args=[goal.pk]),
+        {
+            f"new-step-{goal.pk}-description": "Termin beim Jobcenter",
+            f"new-step-{goal.pk}-responsible": Responsible.PARTNER,
+            f"new-step-{goal.pk}-partner": partner.pk,
+            f"new-step-{goal.pk}-status": "open",
+        },
+        **HTMX,
+    )
+    assert response.status_code == 400
+    consent_url = reverse("integration:consent-add", args=[draft.migrant_id])
+    assert f'href="{consent_url}?partner={partner.pk}' in response.content.decode()
+    assert Step.objects.count() == 0
+
+
+def test_signed_version_cannot_be_opened_for_editing(counsellor_client, migrant):
+    signed = SignedAgreementFactory(migrant=migrant)
+    response = counsellor_client.get(reverse("agreements:edit", args=[signed.pk]))
+    assert response["Location"] == signed.get_absolute_url()
+    goal = GoalFactory(agreement=signed)
+    response = counsellor_client.post(reverse("agreements:goal-delete", args=[goal.pk]), **HTMX)
+    assert response.status_code == 400
+    assert Goal.objects.filter(pk=goal.pk).exists()
+
+
+@pytest.mark.parametrize("goals", [1, 8])
+def test_agreement_page_uses_a_constant_number_of_queries(
+    counsellor_client, migrant, django_assert_num_queries, goals
+):
+    agreement = SignedAgreementFactory(migrant=migrant)
+    for goal in GoalFactory.create_batch(goals, agreement=agreement):
+        StepFactory.create_batch(2, goal=goal)
+    with django_assert_num_queries(15):
+        response = counsellor_client.get(agreement.get_absolute_url())
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("goals", [1, 8])
+def test_history_page_uses_a_constant_number_of_queries(
+    counsellor_client, migrant, django_assert_num_queries, goals
+):
+    agreement = SignedAgreementFactory(migrant=migrant)
+    for goal in GoalFactory.create_batch(goals, agreement=agreement):
+        StepFactory.create_batch(2, goal=goal)
+    with django_assert_num_queries(14):
+        response = counsellor_client.get(reverse("agreements:history", args=[agreement.pk]))
+    assert response.status_code == 200
+
+
+AGREEMENT_URLS = [
+    ("agreements:detail", "agreement"),
+    ("agreements:edit", "agreement"),
+    ("agreements:goal-add", "agreement"),
+    ("agreements:amend", "agreement"),
+    ("agreements:end", "agreement"),
+    ("agreements:discard", "agreement"),
+    ("agreements:history", "agreement"),
+    ("agreements:compare", "agreement"),
+    ("agreements:sign", "agreement"),
+    ("agreements:prepare", "agreement"),
+    ("agreements:pdf", "agreement"),
+    ("agreements:preview-pdf", "agreement"),
+    ("agreements:scan-upload", "agreement"),
+    ("agreements:scan-download", "agreement"),
+    ("agreements:goal-edit", "goal"),
+    ("agreements:goal-delete", "goal"),
+    ("agreements:step-add", "goal"),
+    ("agreements:step-edit", "step"),
+    ("agreements:step-delete", "step"),
+    ("agreements:create", "migrant"),
+]
+
+
+@pytest.mark.parametrize(("name", "kind"), AGREEMENT_URLS)
+def test_agreement_urls_are_not_found_for_another_centre(client, outsider, draft, name, kind):
+    goal = GoalFactory(agreement=draft)
+    objects = {
+        "agreement": draft,
+        "goal": goal,
+        "step": StepFactory(goal=goal),
+        "migrant": draft.migrant,
+    }
+    url = reverse(name, args=[objects[kind].pk])
+    client.force_login(outsider)
+    assert client.get(url).status_code in (404, 405)
+    assert client.post(url, {}).status_code == 404
+    assert Agreement.objects.filter(pk=draft.pk).exists()
