@@ -110,7 +110,14 @@ class FormLocation:
     key: str  # target URL name, with ":get" for search/filter forms
     role: str  # "owner" or "supervisor"
     page_url: str
-    index: int  # position among the page's forms
+
+    def find(self, forms: list[HtmlForm]) -> HtmlForm | None:
+        for form in forms:
+            target = _target_name(form)
+            key = target if form.method == "post" else f"{target}:get"
+            if key == self.key:
+                return form
+        return None
 
 
 _FOUND: dict[str, FormLocation] = {}
@@ -138,6 +145,8 @@ def _discover(clients: dict, graph: CaseGraph) -> dict[str, FormLocation]:
     for route in app_routes():
         if route.name in PUBLIC_URL_NAMES | set(NOT_WALKED):
             continue
+        if re.search(r"pdf|export|download", route.name):
+            continue  # files, not pages: nothing to read forms from, and slow to render
         url = fill(route, graph)
         for role, client in clients.items():
             response = _get_or_none(client, url)
@@ -147,12 +156,12 @@ def _discover(clients: dict, graph: CaseGraph) -> dict[str, FormLocation]:
                 or "html" not in response.get("Content-Type", "")
             ):
                 continue
-            for index, form in enumerate(forms_on_page(response.content.decode(), url)):
+            for form in forms_on_page(response.content.decode(), url):
                 target = _target_name(form)
                 if target is None or target in _SKIPPED_TARGETS:
                     continue
                 key = target if form.method == "post" else f"{target}:get"
-                _FOUND.setdefault(key, FormLocation(key, role, url, index))
+                _FOUND.setdefault(key, FormLocation(key, role, url))
     return _FOUND
 
 
@@ -176,10 +185,9 @@ def _current_form(client, location: FormLocation, fallback: HtmlForm) -> HtmlFor
     page no longer offers it (e.g. the case was closed by an earlier example)."""
     response = client.get(location.page_url)
     if response.status_code == 200:
-        forms = forms_on_page(response.content.decode(), location.page_url)
-        same = [f for f in forms if _target_name(f) == _target_name(fallback)]
-        if same:
-            return same[0]
+        found = location.find(forms_on_page(response.content.decode(), location.page_url))
+        if found is not None:
+            return found
     return fallback
 
 
@@ -210,8 +218,20 @@ def _rejected(response) -> bool:
 def _throw(client, location: FormLocation) -> int:
     """Runs the examples against one form; returns how many ran."""
     response = client.get(location.page_url)
-    first_seen = forms_on_page(response.content.decode(), location.page_url)[location.index]
-    fields = first_seen.editable() or {f.name: f for f in first_seen.fields if f.kind == "hidden"}
+    first_seen = location.find(forms_on_page(response.content.decode(), location.page_url))
+    assert first_seen is not None, f"{location.page_url} no longer offers the form {location.key}"
+    fields = first_seen.editable()
+    # A form of hidden fields only (e.g. an export of the current filter) can only be
+    # tampered with; it need not explain itself to the tamperer.
+    hidden_only = not fields
+    if hidden_only:
+        fields = {
+            f.name: f
+            for f in first_seen.fields
+            if f.kind == "hidden" and f.name != "csrfmiddlewaretoken"
+        }
+    if not fields:
+        return EXAMPLES_PER_FORM  # nothing to vary: a button (e.g. "discard draft")
     runs = []
     state = {"form": first_seen, "stale": False}
 
@@ -247,7 +267,7 @@ def _throw(client, location: FormLocation) -> int:
                 assert escaped_not == [], (form.action, escaped_not)
         # A refused submission says why. (Search and filter forms store nothing; a value
         # their page never offers may simply be ignored.)
-        if form.method == "post" and _rejected(response):
+        if form.method == "post" and not hidden_only and _rejected(response):
             body = response.content.decode(errors="replace")
             assert any(marker in body for marker in ERROR_MARKERS), (
                 form.action,
@@ -306,3 +326,103 @@ def test_hostile_input_never_breaks_any_other_form(setting, capsys):
 def test_the_form_reader_finds_the_forms_the_issue_names(setting):
     _graph, _clients, found = setting
     assert {"integration:migrant-create", "integration:migrant-edit"} <= set(found)
+
+
+# --- uploads ---------------------------------------------------------------------------
+
+UPLOAD_LIMIT = 4096  # bytes, set for the test so "too large" is cheap to produce
+
+
+def _upload_bodies() -> st.SearchStrategy[bytes]:
+    from tests.factories import MINIMAL_PDF, MINIMAL_PNG
+
+    return st.one_of(
+        st.sampled_from(
+            [
+                MINIMAL_PDF,
+                MINIMAL_PNG,
+                b"",
+                b"<html><script>alert('hostile-7f3')</script></html>",
+                b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>',
+                b"%PDF-1.7\n" + b"\x00" * 64,  # claims to be a PDF, is not one
+                b"\x89PNG\r\n\x1a\n" + b"garbage" * 10,  # a PNG header and nothing else
+                b"\x7fELF\x02\x01\x01" + b"\x00" * 100,
+                b"MZ\x90\x00" + b"\x00" * 100,
+                b"PK\x03\x04" + b"\x00" * 100,
+                MINIMAL_PNG + b"<script>alert('hostile-7f3')</script>",  # polyglot
+                MINIMAL_PDF + b"x" * UPLOAD_LIMIT,  # too large
+            ]
+        ),
+        st.binary(max_size=600),
+    )
+
+
+HOSTILE_FILE_NAMES = [
+    "scan.pdf",
+    "scan.png",
+    "../../../../etc/passwd",
+    "..\\..\\windows\\win.ini",
+    "scan.pdf.exe",
+    "scan.html",
+    "<script>alert('hostile-7f3')</script>.pdf",
+    "\u202egnp.exe",
+    "a" * 300 + ".pdf",
+    "scan",
+]
+
+
+@pytest.mark.skipif(
+    "agreements:scan-upload" not in {r.name for r in app_routes()},
+    reason="the scan upload does not exist yet",
+)
+def test_hostile_uploads_are_refused_or_stored_as_what_they_really_are(
+    counsellor_client, centre, counsellor, supervisor, settings
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+    from hypothesis import settings as hypothesis_settings
+
+    from agreements.models import SignedDocument
+    from agreements.services.signing import sniff_scan_type
+
+    settings.MAX_UPLOAD_BYTES = UPLOAD_LIMIT
+    graph = CaseGraph(centre=centre, counsellor=counsellor, supervisor=supervisor)
+    upload_url = reverse("agreements:scan-upload", args=[graph.signed.pk])
+    download_url = reverse("agreements:scan-download", args=[graph.signed.pk])
+    outcomes = {"stored": 0, "refused": 0}
+
+    @hypothesis_settings(max_examples=EXAMPLES_PER_FORM, deadline=None, database=None)
+    @given(
+        body=_upload_bodies(),
+        name=st.sampled_from(HOSTILE_FILE_NAMES),
+        declared=st.sampled_from(
+            ["application/pdf", "image/png", "text/html", "application/x-msdownload", ""]
+        ),
+    )
+    def examples(body, name, declared):
+        before = SignedDocument.objects.get(pk=graph.document.pk)
+        upload = SimpleUploadedFile(name, body, content_type=declared or "application/pdf")
+        response = counsellor_client.post(upload_url, {"scan": upload})
+        assert response.status_code < 500
+        after = SignedDocument.objects.get(pk=graph.document.pk)
+        if response.status_code == 302:
+            outcomes["stored"] += 1
+            stored = after.scan.open("rb").read()
+            after.scan.close()
+            assert stored == body
+            assert after.scan_content_type == sniff_scan_type(body[:16])
+            assert after.scan_content_type in {"application/pdf", "image/jpeg", "image/png"}
+            assert ".." not in after.scan.name and after.scan.name.startswith("agreements/scans/")
+            download = counsellor_client.get(download_url)
+            assert download["Content-Type"] == after.scan_content_type
+            assert download["Content-Disposition"].startswith("attachment;")
+            assert download["X-Content-Type-Options"] == "nosniff"
+        else:
+            outcomes["refused"] += 1
+            assert response.status_code == 400
+            assert (after.scan.name, after.scan_sha256) == (before.scan.name, before.scan_sha256)
+            assert any(marker in response.content.decode() for marker in ERROR_MARKERS)
+            assert b"hostile-7f3')</script>" not in response.content
+
+    examples()
+    assert outcomes["refused"] > 0
