@@ -455,12 +455,17 @@ HEADER = (
     'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
     '"Language: {lang}\\n"\n"Plural-Forms: {plural}\\n"\n'
 )
+SLAVIC_PLURAL = (
+    "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : "
+    "n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);"
+)
 PLURALS = {
-    "ar": "nplurals=6; plural=n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : n%100>=11 ? 4 : 5;",
+    "ar": "nplurals=6; plural=n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : "
+    "n%100>=3 && n%100<=10 ? 3 : n%100>=11 ? 4 : 5;",
     "fa": "nplurals=2; plural=(n > 1);",
     "tr": "nplurals=2; plural=(n != 1);",
-    "ru": "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);",
-    "uk": "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);",
+    "ru": SLAVIC_PLURAL,
+    "uk": SLAVIC_PLURAL,
 }
 
 
@@ -472,7 +477,8 @@ def write() -> None:
     for lang, texts in T.items():
         if texts is None:
             continue
-        assert len(texts) == len(MSGIDS), (lang, len(texts), len(MSGIDS))
+        if len(texts) != len(MSGIDS):
+            raise SystemExit(f"{lang}: {len(texts)} translations for {len(MSGIDS)} texts")
         # "open"/"in progress" are shared by goals and steps; one translation each.
         seen, entries = set(), [HEADER.format(lang=lang, plural=PLURALS[lang])]
         for msgid, msgstr in zip(MSGIDS, texts, strict=True):
