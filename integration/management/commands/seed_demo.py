@@ -30,6 +30,7 @@ class Command(BaseCommand):
 
     def demo_steps(self):
         """Each layer adds its demo data, in dependency order."""
+        from agreements.demo import seed_agreements
         from integration.demo import seed_cases
 
-        return [seed_cases]
+        return [seed_cases, seed_agreements]
