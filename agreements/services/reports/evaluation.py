@@ -81,6 +81,8 @@ NATIONALITY_GROUPS = [
         "ML MR MU MZ NA NE NG RW ST SN SC SL SO ZA SS SD TZ TG UG ZM ZW",
     ),
 ]
+CONCLUDED = [o for o in ReviewOutcome.values if o != ReviewOutcome.IN_PROGRESS]
+
 OTHER_NATIONALITY = ("other", gettext_lazy("Americas, Oceania, other"))
 
 
@@ -194,12 +196,11 @@ def _summary(centre_ids: list[int], date_from, date_to, reviews: dict) -> Table:
         ([("reviews_on_time", "value"), ("reviews_late", "value")], ("reviews_dated", "value"))
     )
     table.share_columns = [("share", _("Share"))]
+    dated = [table.cell("reviews_dated", "value")]
     table.shares[("reviews_on_time", "share")] = Share(
-        [table.cell("reviews_on_time", "value")], table.cell("reviews_dated", "value")
+        [table.cell("reviews_on_time", "value")], dated
     )
-    table.shares[("reviews_late", "share")] = Share(
-        [table.cell("reviews_late", "value")], table.cell("reviews_dated", "value")
-    )
+    table.shares[("reviews_late", "share")] = Share([table.cell("reviews_late", "value")], dated)
     return table
 
 
@@ -245,7 +246,7 @@ def _hurdles(reviews: dict, reviews_held: Cell) -> Table:
         table.rows.append((code, str(label)))
         cell = Cell(reviews[f"hurdle_{code}"], reviews[f"hurdle_{code}_people"])
         table.cells[(code, "reviews")] = cell
-        table.shares[(code, "share")] = Share([cell], reviews_held)
+        table.shares[(code, "share")] = Share([cell], [reviews_held])
     return table
 
 
@@ -302,16 +303,18 @@ def _goals(centre_ids: list[int], date_from, date_to) -> Table:
         {("total", outcome): margins[f"outcome_{outcome}"] for outcome in ReviewOutcome.values}
     )
     table.add_totals(("total", _("All areas")), ("total", _("All goals")), people=people)
+    # Attainment is measured on the goals that have come to an end; goals still in
+    # progress are counted in the table but not yet judged.
     table.share_columns = [
-        ("achieved", _("Share achieved")),
-        ("at_least_partly", _("Share achieved at least partly")),
+        ("achieved", _("Share achieved (of goals concluded)")),
+        ("at_least_partly", _("Share achieved at least partly (of goals concluded)")),
     ]
     for area, _label in table.rows:
-        total = table.cell(area, "total")
+        concluded = [table.cell(area, outcome) for outcome in CONCLUDED]
         achieved = table.cell(area, ReviewOutcome.ACHIEVED)
         partly = table.cell(area, ReviewOutcome.PARTLY_ACHIEVED)
-        table.shares[(area, "achieved")] = Share([achieved], total)
-        table.shares[(area, "at_least_partly")] = Share([achieved, partly], total)
+        table.shares[(area, "achieved")] = Share([achieved], concluded)
+        table.shares[(area, "at_least_partly")] = Share([achieved, partly], concluded)
     return table
 
 

@@ -46,20 +46,21 @@ class Cell:
 
 @dataclass
 class Share:
-    """A share computed from cells; hidden when any of them is hidden."""
+    """sum(numerators) / sum(denominators); hidden when any of the cells is hidden."""
 
     numerators: list[Cell]
-    denominator: Cell
+    denominators: list[Cell]
 
     @property
     def value(self) -> float | None:
-        if not self.denominator.count:
+        whole = sum(c.count or 0 for c in self.denominators)
+        if not whole:
             return None
-        return sum(c.count or 0 for c in self.numerators) / self.denominator.count
+        return sum(c.count or 0 for c in self.numerators) / whole
 
     @property
     def suppressed(self) -> bool:
-        return self.denominator.suppressed or any(c.suppressed for c in self.numerators)
+        return any(c.suppressed for c in [*self.numerators, *self.denominators])
 
 
 @dataclass
