@@ -164,7 +164,7 @@ def _summary(centre_ids: list[int], date_from, date_to, reviews: dict) -> Table:
         key="summary",
         title=_("Overview"),
         row_title=_("Figure"),
-        columns=[("value", _("Number"))],
+        columns=[("value", _("Count"))],
     )
     rows = [
         ("agreements_signed", _("Agreements signed"), "signed"),
