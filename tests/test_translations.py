@@ -70,7 +70,7 @@ def test_catalogue_has_no_untranslated_or_fuzzy_entries(language):
     untranslated = [describe(e) for e in catalogue(language) if not all(e.translations)]
     fuzzy = [describe(e) for e in catalogue(language) if e.fuzzy]
 
-    assert (untranslated, fuzzy) == ([], [])
+    assert (untranslated, fuzzy) == ([], []), f"untranslated: {untranslated}; fuzzy: {fuzzy}"
 
 
 def test_english_catalogue_echoes_the_msgids():
@@ -81,7 +81,7 @@ def test_english_catalogue_echoes_the_msgids():
         != ([entry.msgid] if entry.msgid_plural is None else [entry.msgid, entry.msgid_plural])
     ]
 
-    assert differing == []
+    assert differing == [], f"run tools/fill_en_catalogue.py: {differing}"
 
 
 PLACEHOLDER = re.compile(r"%(?:\([^)]+\))?[-#0 +]*\d*(?:\.\d+)?[sdifr%]|\{[^{}]*\}")
@@ -107,11 +107,13 @@ def test_translations_keep_the_placeholders_of_their_msgid(language):
         if unknown or placeholders(entry.translations[-1]) != placeholders(entry.msgid_plural):
             broken.append(describe(entry))
 
-    assert broken == []
+    assert broken == [], f"placeholders differ from the msgid: {broken}"
 
 
 def test_every_marked_string_is_in_the_catalogues(tmp_path):
     """What `make messages` would add: strings marked in code or templates but not yet merged."""
+    # In a copy of the tree: makemessages writes helper files beside the templates it
+    # reads, and its catalogue goes to LOCALE_PATHS - both must stay out of the real tree.
     copy = tmp_path / "tree"
     ignored = shutil.ignore_patterns(
         ".git",
@@ -143,7 +145,10 @@ def test_every_marked_string_is_in_the_catalogues(tmp_path):
 
     for language in LANGUAGES:
         present = {(entry.msgctxt, entry.msgid) for entry in catalogue(language)}
-        assert sorted(msgid for _ctx, msgid in marked - present) == [], language
+        missing = sorted(msgid for _ctx, msgid in marked - present)
+        assert missing == [], (
+            f"not in the {language} catalogue (merge with make messages): {missing}"
+        )
 
 
 # --- templates -------------------------------------------------------------------------
@@ -206,7 +211,9 @@ def template_files() -> list[str]:
 
 @pytest.mark.parametrize("name", template_files())
 def test_template_marks_every_text_for_translation(name):
-    assert unmarked_texts((TEMPLATES / name).read_text(encoding="utf-8")) == []
+    texts = unmarked_texts((TEMPLATES / name).read_text(encoding="utf-8"))
+
+    assert texts == [], f"not marked for translation: {texts}"
 
 
 @pytest.mark.parametrize(
