@@ -16,8 +16,14 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from agreements.enums import AgreementStatus, GoalStatus, HurdleCategory, ReviewOutcome
-from agreements.models import Agreement, Goal, GoalOutcome, Review
+from agreements.enums import (
+    AgreementStatus,
+    GoalStatus,
+    HurdleCategory,
+    ReviewOutcome,
+    StepStatus,
+)
+from agreements.models import Agreement, Goal, GoalOutcome, Review, Step
 from agreements.services.drafting import add_months
 from agreements.services.reviews import GOAL_STATUS_FOR_OUTCOME
 from sites.enums import PartnerKind
@@ -160,6 +166,7 @@ def seed_reviews(*, seed: int, today: datetime.date | None = None) -> None:
         bulk_update_with_history(
             changed_goals, Goal, ["status"], batch_size=1000, default_user=None
         )
+    _close_steps_of_achieved_goals(latest)
     changed_agreements = []
     by_pk = {a.pk: a for s in series.values() for a in s}
     for pk, next_review_on in next_dates.items():
@@ -170,6 +177,33 @@ def seed_reviews(*, seed: int, today: datetime.date | None = None) -> None:
     if changed_agreements:
         bulk_update_with_history(
             changed_agreements, Agreement, ["next_review_on"], batch_size=1000, default_user=None
+        )
+
+
+def _close_steps_of_achieved_goals(latest: dict) -> None:
+    """A goal reached is a goal whose steps were done: the start page should not remind of
+    them."""
+    reached = {
+        goal.pk: review
+        for review, outcome, goal in latest.values()
+        if outcome == ReviewOutcome.ACHIEVED
+    }
+    ids = sorted(reached)
+    steps = []
+    for start in range(0, len(ids), 500):
+        for step in Step.objects.filter(
+            goal_id__in=ids[start : start + 500],
+            status__in=(StepStatus.OPEN, StepStatus.IN_PROGRESS),
+        ):
+            review = reached[step.goal_id]
+            step.status = StepStatus.DONE
+            step.done_on = min(step.due_on or review.held_on, review.held_on)
+            step._history_user = review._history_user
+            step._history_date = review._history_date
+            steps.append(step)
+    if steps:
+        bulk_update_with_history(
+            steps, Step, ["status", "done_on"], batch_size=1000, default_user=None
         )
 
 

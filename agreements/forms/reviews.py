@@ -42,7 +42,7 @@ class ReviewForm(forms.Form):
         label=_("Kinds of hurdles"),
         choices=HurdleCategory.choices,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     changes = forms.CharField(
         label=_("What was changed"),
@@ -78,7 +78,7 @@ class ReviewForm(forms.Form):
             self.fields[f"outcome_{goal.pk}"] = forms.ChoiceField(
                 label=_("Outcome"),
                 choices=ReviewOutcome.choices,
-                widget=forms.RadioSelect(attrs={"class": "form-check-inline"}),
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
             )
             self.fields[f"comment_{goal.pk}"] = forms.CharField(
                 label=_("Comment on this goal"),
@@ -119,15 +119,9 @@ class ReviewForm(forms.Form):
         }
 
 
-class ReviewsDueForm(forms.Form):
-    """Filters of the due-reviews list; the scope (centres) comes as `scope` separately."""
+class CounsellorFilterForm(forms.Form):
+    """Filter of a due list by counsellor; the scope (centres) comes as `scope`."""
 
-    STATES = [
-        ("due", _("overdue or due within 7 days")),
-        ("overdue", _("overdue")),
-        ("soon", _("due within 7 days")),
-    ]
-    state = forms.ChoiceField(label=_("Reviews"), choices=STATES, required=False)
     counsellor = forms.TypedChoiceField(
         label=_("Counsellor"), coerce=int, required=False, empty_value=None
     )
@@ -139,6 +133,16 @@ class ReviewsDueForm(forms.Form):
         ]
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select"
+
+
+class ReviewsDueForm(CounsellorFilterForm):
+    STATES = [
+        ("due", _("overdue or due within 7 days")),
+        ("overdue", _("overdue")),
+        ("soon", _("due within 7 days")),
+    ]
+    state = forms.ChoiceField(label=_("Reviews"), choices=STATES, required=False)
+    field_order = ["state", "counsellor"]
 
 
 def _default_period(today: datetime.date) -> tuple[datetime.date, datetime.date]:

@@ -13,14 +13,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from agreements.enums import AgreementStatus, ReviewOutcome
-from agreements.forms.reviews import ReviewForm, ReviewsDueForm
-from agreements.models import Agreement, Review
+from agreements.forms.reviews import CounsellorFilterForm, ReviewForm, ReviewsDueForm
+from agreements.models import Agreement, Review, Step
 from agreements.services.reports import member_scopes, pick_scope
 from agreements.services.reviews import (
     DUE_SOON_DAYS,
     RuleError,
     due_reviews,
     goals_for_review,
+    overdue_steps,
     record_review,
 )
 from sites.enums import Role
@@ -109,15 +110,16 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def reviews_due(request: HttpRequest) -> HttpResponse:
-    """Reviews overdue or due soon, in the user's centres; the dashboard links here."""
+def _due_list_scope(request: HttpRequest):
+    """The scope of a due list (default: all the user's centres), the counsellors to filter
+    by, and the query data with a counsellor's own name preselected."""
     user = request.user
     scopes = member_scopes(user)
     scope = pick_scope(scopes, request.GET.get("scope")) if request.GET.get("scope") else None
     centre_ids = scope.centre_ids if scope else user.centre_ids()
     data = request.GET.copy()
     if "counsellor" not in data and not user.is_supervisor():
-        # A counsellor starts with their own reviews, as on the caseload list.
+        # A counsellor starts with their own items, as on the caseload list.
         data["counsellor"] = str(user.pk)
     # Whoever holds agreements here appears in the filter, also after leaving the centre.
     holders = Agreement.objects.filter(
@@ -131,12 +133,18 @@ def reviews_due(request: HttpRequest) -> HttpResponse:
         .distinct()
         .order_by("last_name", "first_name", "username")
     )
+    return scope, centre_ids, data, counsellors
+
+
+def reviews_due(request: HttpRequest) -> HttpResponse:
+    """Reviews overdue or due soon, in the user's centres; the dashboard links here."""
+    scope, centre_ids, data, counsellors = _due_list_scope(request)
     form = ReviewsDueForm(data, counsellors=counsellors)
     form.is_valid()
     state = form.cleaned_data.get("state") or "due"
     counsellor_id = form.cleaned_data.get("counsellor")
     queryset = due_reviews(
-        Agreement.objects.visible_to(user).filter(centre_id__in=centre_ids),
+        Agreement.objects.visible_to(request.user).filter(centre_id__in=centre_ids),
         state=state,
         today=timezone.localdate(),
     ).select_related("migrant", "counsellor", "centre")
@@ -150,10 +158,30 @@ def reviews_due(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "scope": scope,
-            "scopes": scopes,
             "today": timezone.localdate(),
             "due_soon_days": DUE_SOON_DAYS,
         },
+    )
+
+
+def steps_due(request: HttpRequest) -> HttpResponse:
+    """Steps of active agreements past their due date and not done; the start page shows
+    the oldest few and links here."""
+    scope, centre_ids, data, counsellors = _due_list_scope(request)
+    form = CounsellorFilterForm(data, counsellors=counsellors)
+    form.is_valid()
+    counsellor_id = form.cleaned_data.get("counsellor")
+    visible = Agreement.objects.visible_to(request.user).filter(centre_id__in=centre_ids)
+    queryset = overdue_steps(
+        Step.objects.filter(goal__agreement__in=visible), timezone.localdate()
+    ).select_related("goal__agreement__migrant", "goal__agreement__counsellor", "partner")
+    if counsellor_id:
+        queryset = queryset.filter(goal__agreement__counsellor_id=counsellor_id)
+    page = Paginator(queryset.order_by("due_on", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "agreements/review_step_list.html",
+        {"form": form, "page": page, "scope": scope, "today": timezone.localdate()},
     )
 
 
@@ -161,4 +189,5 @@ urlpatterns = [
     path("<int:agreement_pk>/ueberpruefung/neu/", review_add, name="review-add"),
     path("ueberpruefungen/<int:pk>/", review_detail, name="review-detail"),
     path("ueberpruefungen/faellig/", reviews_due, name="reviews-due"),
+    path("schritte/ueberfaellig/", steps_due, name="steps-due"),
 ]

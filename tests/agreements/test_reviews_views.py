@@ -283,3 +283,35 @@ def test_a_supervisor_sees_the_reviews_of_a_counsellor_who_left(
     )
     assert list(response.context["page"]) == [agreement]
     assert Agreement.objects.filter(counsellor=leaver).count() == 1
+
+
+def test_the_steps_list_shows_every_late_step_of_active_agreements(
+    counsellor_client, counsellor, colleague
+):
+    mine = _agreement(counsellor, next_review_on=_days(30), goals=1)
+    goal = mine.goals.get()
+    late = [StepFactory(goal=goal, due_on=_days(-d)) for d in (40, 3, 1)]
+    StepFactory(goal=goal, due_on=_days(-5), status=StepStatus.CANCELLED)
+    StepFactory(goal=goal, due_on=_days(0))
+    theirs = _agreement(colleague, next_review_on=_days(30), goals=1)
+    their_step = StepFactory(goal=theirs.goals.get(), due_on=_days(-2))
+    url = reverse("agreements:steps-due")
+    assert list(counsellor_client.get(url).context["page"]) == late
+    everyone = counsellor_client.get(url, {"counsellor": ""}).context["page"]
+    assert list(everyone) == [late[0], late[1], their_step, late[2]]
+
+
+def test_the_steps_list_costs_the_same_queries_for_one_row_and_for_twenty(
+    counsellor_client, counsellor, django_assert_num_queries
+):
+    goal = _agreement(counsellor, next_review_on=_days(30), goals=1).goals.get()
+    StepFactory(goal=goal, due_on=_days(-3))
+    url = reverse("agreements:steps-due")
+    counsellor_client.get(url)
+    # session, user, memberships, counsellor choices, count, rows; savepoints, session
+    with django_assert_num_queries(11):
+        assert len(counsellor_client.get(url).context["page"]) == 1
+    for index in range(19):
+        StepFactory(goal=goal, due_on=_days(-index - 1))
+    with django_assert_num_queries(11):
+        assert len(counsellor_client.get(url).context["page"]) == 20
