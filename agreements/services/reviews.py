@@ -182,6 +182,7 @@ def record_review(
                 changed.append(goal)
         if changed:
             bulk_update_with_history(changed, Goal, ["status"], default_user=user)
+            _carry_into_amendment(locked, changed, user)
 
         if final:
             complete_agreement(
@@ -197,6 +198,23 @@ def record_review(
             locked._change_reason = _("review on %(day)s") % {"day": held_on.strftime("%d.%m.%Y")}
             locked.save()
         return review
+
+
+def _carry_into_amendment(agreement: Agreement, goals: list[Goal], user: User) -> None:
+    """An amendment being written copied the goals before this review; it takes over their
+    new statuses, so the next version does not start from an outdated state."""
+    status_by_key = {goal.key: goal.status for goal in goals}
+    drafts = list(
+        Goal.objects.filter(
+            agreement__predecessor=agreement,
+            agreement__status=AgreementStatus.DRAFT,
+            key__in=status_by_key,
+        )
+    )
+    for draft in drafts:
+        draft.status = status_by_key[draft.key]
+    if drafts:
+        bulk_update_with_history(drafts, Goal, ["status"], default_user=user)
 
 
 def suggested_next_review(agreement: Agreement, held_on: datetime.date) -> datetime.date:

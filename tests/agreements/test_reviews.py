@@ -317,3 +317,27 @@ def test_the_form_preselects_each_goals_last_outcome_also_from_the_previous_vers
         ReviewOutcome.IN_PROGRESS,
         ReviewOutcome.IN_PROGRESS,
     ]
+
+
+def test_an_amendment_in_progress_takes_over_the_new_goal_statuses(agreement, counsellor):
+    language, work = _goals(agreement)
+    draft = AgreementFactory(
+        migrant=agreement.migrant, number=agreement.number, version=2, predecessor=agreement
+    )
+    draft_language = GoalFactory(agreement=draft, key=language.key, status=GoalStatus.OPEN)
+    draft_new = GoalFactory(agreement=draft, status=GoalStatus.OPEN)
+    record_review(
+        agreement=agreement,
+        user=counsellor,
+        held_on=TODAY,
+        outcomes={
+            language.pk: (ReviewOutcome.ACHIEVED, ""),
+            work.pk: (ReviewOutcome.IN_PROGRESS, ""),
+        },
+        next_review_on=datetime.date(2027, 2, 24),
+        today=TODAY,
+    )
+    draft_language.refresh_from_db()
+    draft_new.refresh_from_db()
+    assert (draft_language.status, draft_new.status) == (GoalStatus.ACHIEVED, GoalStatus.OPEN)
+    assert draft_language.history.order_by("-history_id").first().history_user == counsellor
