@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from functools import cache
+from importlib import import_module
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -165,6 +166,10 @@ def demo_user(username: str, first: str, last: str, *, superuser: bool = False) 
 def seed_sites(*, counsellors_per_centre: int = 3, seed: int = 2026) -> dict[str, User]:
     """Create centres, partners, offers and users; returns the fixed demo logins."""
     rng = random.Random(seed)
+    # The 18 sites are initial data; a test database flushed between tests lacks them.
+    initial = import_module("sites.migrations.0002_model_project_municipalities")
+    for name, state in initial.MUNICIPALITIES:
+        Municipality.objects.get_or_create(name=name, defaults={"federal_state": state})
     municipalities = {m.name: m for m in Municipality.objects.all()}
     for municipality_name, count in CENTRES_PER_MUNICIPALITY.items():
         municipality = municipalities[municipality_name]

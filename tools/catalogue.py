@@ -154,7 +154,7 @@ def fill() -> dict[str, list[str]]:
         header = entries[0]
         header.msgstr = [
             re.sub(
-                r"Plural-Forms: [^\\n]*",
+                r"Plural-Forms: [^\n]*",
                 "Plural-Forms: nplurals=2; plural=(n != 1);",
                 header.msgstr[0],
             )

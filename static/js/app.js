@@ -28,6 +28,22 @@
     }
   });
 
+  // A table that scrolls sideways (narrow screens) must be reachable by keyboard.
+  function makeScrollableTablesFocusable(root) {
+    root.querySelectorAll(".table-responsive").forEach(function (wrapper) {
+      if (wrapper.scrollWidth > wrapper.clientWidth && !wrapper.hasAttribute("tabindex")) {
+        var caption = wrapper.querySelector("caption");
+        wrapper.tabIndex = 0;
+        wrapper.setAttribute("role", "region");
+        wrapper.setAttribute("aria-label", caption ? caption.textContent.trim() : document.title);
+      }
+    });
+  }
+  makeScrollableTablesFocusable(document);
+  document.body.addEventListener("htmx:afterSwap", function (event) {
+    makeScrollableTablesFocusable(event.detail.target);
+  });
+
   // Language switcher submits on change without an inline handler.
   document.querySelectorAll("[data-autosubmit]").forEach(function (element) {
     element.addEventListener("change", function () {

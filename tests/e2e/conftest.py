@@ -51,8 +51,12 @@ def page(browser, live_server):
 
 
 @pytest.fixture
-def demo(transactional_db):
-    """The fixed demo logins and master data, as `seed_demo` builds them."""
+def demo(transactional_db, django_db_serialized_rollback):
+    """The fixed demo logins and master data, as `seed_demo` builds them.
+
+    Serialized rollback restores the initial data (municipalities, goal catalogue) that
+    flushing after a transactional test would otherwise remove.
+    """
     from sites.demo import seed_sites
 
     return seed_sites(counsellors_per_centre=1)
