@@ -354,7 +354,7 @@ def foreign_key_violations() -> list[tuple[str, str, int]]:
                 target = f.related_model._meta
                 # Identifiers come from the models, never from input.
                 cursor.execute(
-                    f'SELECT COUNT(*) FROM "{model._meta.db_table}" t '  # noqa: S608
+                    f'SELECT COUNT(*) FROM "{model._meta.db_table}" t '  # noqa: S608  # nosec B608 - identifiers from models
                     f'LEFT JOIN "{target.db_table}" r ON r."{f.target_field.column}" = '
                     f't."{f.column}" '
                     f'WHERE t."{f.column}" IS NOT NULL AND r."{f.target_field.column}" IS NULL'

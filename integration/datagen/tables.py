@@ -311,7 +311,7 @@ class SqliteSink:
         converters = [_sqlite_converter(f, self.connection) for f in fields]
         names = ", ".join(f'"{c}"' for c in columns)
         marks = ", ".join(["%s"] * len(columns))
-        sql = f'INSERT INTO "{table}" ({names}) VALUES ({marks})'  # noqa: S608 - model names
+        sql = f'INSERT INTO "{table}" ({names}) VALUES ({marks})'  # noqa: S608  # nosec B608 - model names
         pairs = list(enumerate(converters))
         batch = []
         with self.connection.cursor() as cursor:
@@ -364,7 +364,7 @@ def derived_history_sql(spec: TableSpec) -> str:
         where += ' AND p."id" BETWEEN %s AND %s'
     # Identifiers come from the models, values are parameters.
     return (
-        f'INSERT INTO "{spec.history_table}" ({names}) '  # noqa: S608
+        f'INSERT INTO "{spec.history_table}" ({names}) '  # noqa: S608  # nosec B608 - identifiers from models
         f"SELECT {values}, {date_expr}, NULL, '+', {user_expr} "
         f'FROM "{spec.table}" t{join} WHERE {where}'
     )
