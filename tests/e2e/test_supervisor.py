@@ -57,7 +57,7 @@ def _caseload(demo):
 def test_leitung_follows_an_overdue_review_and_downloads_the_evaluation(page, demo):
     overdue = _caseload(demo)
     login(page, "leitung")
-    page.locator("a[href='/vereinbarungen/uebersicht/']").first.click()
+    page.locator("main a[href='/vereinbarungen/uebersicht/']").click()
     page.locator("#counsellor-table").wait_for()
     check_page(page, "supervisor-dashboard")
     screenshot(page, "supervisor-dashboard")
@@ -88,7 +88,7 @@ def test_leitung_follows_an_overdue_review_and_downloads_the_evaluation(page, de
     assert overdue.next_review_on > datetime.date.today()
 
     page.goto("/")
-    page.locator("a[href='/vereinbarungen/auswertung/']").first.click()
+    page.locator("main a[href='/vereinbarungen/auswertung/']").click()
     page.locator("#export-form").wait_for()
     check_page(page, "supervisor-evaluation")
     screenshot(page, "supervisor-evaluation")
