@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -278,7 +279,16 @@ def dashboard_list(request: HttpRequest) -> HttpResponse:
         area=area,
     )
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    counsellor = User.objects.filter(pk=counsellor_id).first() if counsellor_id else None
+    # Only a name that belongs to the scope is shown; any other id filters to nothing.
+    counsellor = (
+        User.objects.filter(
+            Q(memberships__centre_id__in=scope.centre_ids)
+            | Q(caseload__centre_id__in=scope.centre_ids),
+            pk=counsellor_id,
+        ).first()
+        if counsellor_id
+        else None
+    )
     filters = [scope.label]
     if counsellor:
         filters.append(str(counsellor))

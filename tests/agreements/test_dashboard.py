@@ -349,3 +349,11 @@ def test_each_figure_list_costs_the_same_queries_at_one_and_twenty_rows(
     with django_assert_num_queries(11):
         response = supervisor_client.get(url, {"figure": figure, "counsellor": counsellor.pk})
     assert response.context["page"].paginator.count >= 20
+
+
+def test_the_figure_list_names_no_user_outside_the_scope(supervisor_client, outsider):
+    response = supervisor_client.get(
+        reverse("agreements:dashboard-list"), {"figure": "sessions", "counsellor": outsider.pk}
+    )
+    assert response.status_code == 200
+    assert str(outsider) not in response.content.decode()

@@ -366,3 +366,11 @@ def test_the_export_costs_the_same_queries_for_few_and_many_people(
     _many_people(centre, count=25)
     with django_assert_num_queries(16):
         assert _export(client, centre, fmt).status_code == 200
+
+
+def test_a_centre_name_cannot_smuggle_a_formula_into_the_export(supervisor_client, centre):
+    centre.name = '=HYPERLINK("http://evil.example")'
+    centre.save()
+    rows = _csv_rows(_export(supervisor_client, centre, "csv"))
+    names = [row[3] for row in rows if "evil" in row[3]]
+    assert names == ['\'=HYPERLINK("http://evil.example")']

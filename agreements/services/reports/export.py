@@ -36,6 +36,13 @@ class ExportFile:
     filename: str
 
 
+def _text(value):
+    """Text that a spreadsheet would read as a formula is quoted (CSV injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def _number(value: float | None) -> float | int | str:
     if value is None:
         return ""
@@ -96,9 +103,9 @@ def to_csv(evaluation: Evaluation) -> bytes:
     writer.writerow([_("Table"), _("Row"), _("Column"), _("Value"), _("Note")])
     about = _("About this export")
     for label, text in _about(evaluation):
-        writer.writerow([about, label, "", text, ""])
+        writer.writerow([about, label, "", _text(text), ""])
     for table in evaluation.tables():
-        writer.writerows(_long_rows(table))
+        writer.writerows([_text(value) for value in row] for row in _long_rows(table))
     return buffer.getvalue().encode("utf-8")
 
 
@@ -110,7 +117,7 @@ def to_xlsx(evaluation: Evaluation) -> bytes:
     workbook = Workbook(write_only=True)
     about = workbook.create_sheet(_sheet_title(_("About this export")))
     for label, text in _about(evaluation):
-        about.append([label, text])
+        about.append([label, _text(text)])
     for table in evaluation.tables():
         sheet = workbook.create_sheet(_sheet_title(table.title))
         sheet.append([table.title])
