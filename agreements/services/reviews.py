@@ -416,7 +416,7 @@ def _digest_sections(digest: Digest) -> list[dict]:
         return text, reverse("agreements:review-add", args=[agreement.pk])
 
     def step_line(step: Step) -> tuple[str, str]:
-        text = _("%(number)s: step of %(who)s, due on %(day)s") % {
+        text = _("%(number)s: step due on %(day)s (who: %(who)s)") % {
             "number": step.goal.agreement.number,
             "who": step.get_responsible_display(),
             "day": step.due_on.strftime("%d.%m.%Y"),
