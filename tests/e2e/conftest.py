@@ -51,14 +51,19 @@ def page(browser, live_server):
 
 
 @pytest.fixture
-def demo(transactional_db, django_db_serialized_rollback):
+def demo(transactional_db):
     """The fixed demo logins and master data, as `seed_demo` builds them.
 
-    Serialized rollback restores the initial data (municipalities, goal catalogue) that
-    flushing after a transactional test would otherwise remove.
+    A transactional test elsewhere in the run may have flushed the initial data that
+    migrations create (municipalities, goal catalogue); it is put back first.
     """
+    from importlib import import_module
+
+    from django.apps import apps
+
     from sites.demo import seed_sites
 
+    import_module("agreements.migrations.0003_goal_catalogue").add_catalogue(apps, None)
     return seed_sites(counsellors_per_centre=1)
 
 

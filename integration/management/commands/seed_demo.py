@@ -15,7 +15,9 @@ class Command(BaseCommand):
         started = time.monotonic()
         seed_sites(seed=seed)
         for step in self.demo_steps():
+            step_started = time.monotonic()
             step(seed=seed)
+            self.stdout.write(f"  {step.__name__}: {time.monotonic() - step_started:.1f} s")
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready in {time.monotonic() - started:.1f} s.")
         )
@@ -31,6 +33,7 @@ class Command(BaseCommand):
     def demo_steps(self):
         """Each layer adds its demo data, in dependency order."""
         from agreements.demo import seed_agreements
+        from agreements.demo_reviews import seed_reviews
         from integration.demo import seed_cases
 
-        return [seed_cases, seed_agreements]
+        return [seed_cases, seed_agreements, seed_reviews]
