@@ -122,9 +122,11 @@ def _due_list_scope(request: HttpRequest):
         # A counsellor starts with their own items, as on the caseload list.
         data["counsellor"] = str(user.pk)
     # Whoever holds agreements here appears in the filter, also after leaving the centre.
-    holders = Agreement.objects.filter(
-        centre_id__in=centre_ids, status=AgreementStatus.ACTIVE
-    ).values("counsellor_id")
+    holders = (
+        Agreement.objects.visible_to(user)
+        .filter(centre_id__in=centre_ids, status=AgreementStatus.ACTIVE)
+        .values("counsellor_id")
+    )
     counsellors = (
         User.objects.filter(
             Q(memberships__centre_id__in=centre_ids, memberships__role=Role.COUNSELLOR)
