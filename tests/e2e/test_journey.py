@@ -158,6 +158,27 @@ def test_whole_journey(browser, live_server, demo, width, tmp_path):
     assert page.url != agreement_url
     _visit(page, "review", width)
 
+    # Amend: the next version is a draft with the same goals; sign it and compare.
+    page.goto(agreement_url)
+    page.get_by_role("link", name="Ändern", exact=True).click()
+    page.get_by_label("Warum wird die Vereinbarung geändert?").fill("Kita-Ziel angepasst")
+    page.get_by_role("button", name="Nächste Version anlegen").click()
+    page.get_by_role("heading", name="Vereinbarung schreiben").wait_for()
+    page.get_by_label("Ziel aus dem Katalog").select_option(label="Schulanmeldung des Kindes")
+    page.get_by_role("button", name="Ziel mit Schritten hinzufügen").click()
+    page.locator("#goals h4", has_text="Schulanmeldung des Kindes").wait_for()
+    page.get_by_role("link", name="Fertig: zur Vereinbarung").click()
+    page.get_by_role("link", name="Drucken und unterschreiben").click()
+    page.get_by_role("button", name="Zur Unterschrift vorbereiten").click()
+    page.get_by_label("Die Person hat unterschrieben").check()
+    page.get_by_label("Die Beraterin / der Berater hat unterschrieben").check()
+    page.get_by_role("button", name="Unterschriften erfassen").click()
+    page.get_by_text("Die Unterschriften wurden erfasst.").wait_for()
+    page.goto(page.url.replace("unterschrift/", "vergleich/"))
+    _visit(page, "compare", width)
+    added = page.locator("tr.diff-added", has_text="Schulanmeldung des Kindes")
+    assert added.count() == 1
+
     context.clear_cookies()
 
     # The supervisor sees it.
