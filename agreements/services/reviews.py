@@ -352,8 +352,12 @@ def reminder_digests(*, today: datetime.date, batch_size: int = 500) -> Iterable
     steps = overdue_steps(Step.objects.all(), today).filter(
         _still_member("goal__agreement__counsellor", "goal__agreement__centre")
     )
+    # A range on the column itself (not __date), so an index on it can serve the query.
+    day_starts = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
     appointments = CounsellingSession.objects.filter(
-        _still_member("counsellor", "migrant__centre"), next_appointment__date=today
+        _still_member("counsellor", "migrant__centre"),
+        next_appointment__gte=day_starts,
+        next_appointment__lt=day_starts + datetime.timedelta(days=1),
     )
     candidates = (
         set(agreements.values_list("counsellor_id", flat=True).distinct())
