@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from agreements.enums import Responsible
 from agreements.models import Agreement, Goal, GoalTemplate, Step
 from integration.enums import Language
 from integration.forms import DateInput
@@ -133,6 +134,18 @@ class StepForm(forms.ModelForm):
 
     def clean_due_on(self):
         return _future_date(self.cleaned_data.get("due_on"))
+
+    def clean(self):
+        data = super().clean()
+        offer, partner = data.get("offer"), data.get("partner")
+        if offer is not None and partner is None:
+            # A referral to an offer goes to the partner who makes the offer.
+            data["partner"] = offer.partner
+        if offer is not None and partner is not None and offer.partner_id != partner.pk:
+            self.add_error("offer", _("The offer belongs to another partner."))
+        if data.get("responsible") == Responsible.PARTNER and data.get("partner") is None:
+            self.add_error("partner", _("Choose the partner who takes this step."))
+        return data
 
 
 class CatalogueChoiceField(forms.ModelChoiceField):

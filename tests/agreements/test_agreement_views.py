@@ -183,3 +183,25 @@ def test_agreement_urls_are_not_found_for_another_centre(client, outsider, draft
     assert client.get(url).status_code in (404, 405)
     assert client.post(url, {}).status_code == 404
     assert Agreement.objects.filter(pk=draft.pk).exists()
+
+
+def test_referral_to_an_offer_goes_to_the_offering_partner(counsellor_client, draft, centre):
+    from tests.factories import ConsentFactory, OfferFactory, PartnerFactory
+
+    goal = GoalFactory(agreement=draft)
+    offer = OfferFactory(partner=PartnerFactory(municipality=centre.municipality))
+    ConsentFactory(migrant=draft.migrant, recipient_partner=offer.partner)
+    prefix = f"new-step-{goal.pk}"
+    response = counsellor_client.post(
+        reverse("agreements:step-add", args=[goal.pk]),
+        {
+            f"{prefix}-description": "Kursplatz vermitteln",
+            f"{prefix}-responsible": "partner",
+            f"{prefix}-offer": offer.pk,
+            f"{prefix}-status": "open",
+        },
+        **HTMX,
+    )
+    assert response.status_code == 200
+    step = Step.objects.get()
+    assert (step.partner, step.offer) == (offer.partner, offer)

@@ -111,7 +111,8 @@ def test_whole_journey(browser, live_server, demo, width, tmp_path):
         label="Integrationskurs (B1) (Volkshochschule Ludwigshafen)"
     )
     first_goal.get_by_role("button", name="Schritt hinzufügen").click()
-    page.locator("#goals", has_text="Kursplatz an der VHS vermitteln").wait_for()
+    page.locator("#goals li", has_text="Kursplatz an der VHS vermitteln").wait_for()
+    assert page.locator("#goals .alert-danger").count() == 0
     writing_seconds = time.monotonic() - started
     _visit(page, "agreement-edit", width)
     print(f"\nwriting the agreement took {writing_seconds:.1f} s in the browser ({width})")
