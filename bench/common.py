@@ -61,6 +61,8 @@ class Subjects:
     agreement_id: int
     previous_agreement_id: int | None
     people_in_database: int
+    evaluator_id: int | None = None
+    draft_agreement_id: int | None = None
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -112,9 +114,19 @@ def typical_subjects() -> Subjects:
             [counsellor_id],
         )
         candidates = cursor.fetchall()
+        cursor.execute(
+            """
+            SELECT a.id FROM agreements_agreement a
+            WHERE a.counsellor_id = %s AND a.status = 'draft' ORDER BY a.id LIMIT 1
+            """,
+            [counsellor_id],
+        )
+        draft = cursor.fetchone()
     amended = [c for c in candidates if c[2] is not None] or candidates
     migrant_id, agreement_id, previous_id = amended[len(amended) // 2]
     return Subjects(
+        evaluator_id=ensure_evaluator(),
+        draft_agreement_id=draft[0] if draft else None,
         centre_id=centre_id,
         centre_people=centre_people,
         counsellor_id=counsellor_id,
@@ -126,6 +138,29 @@ def typical_subjects() -> Subjects:
         previous_agreement_id=previous_id,
         people_in_database=people,
     )
+
+
+EVALUATOR = "bench-auswertung"
+
+
+def ensure_evaluator() -> int:
+    """A supervisor of every centre (as a federal evaluator would be): the evaluation over
+    all centres needs one. Created in the benchmark database on first use."""
+    from django.db import transaction
+
+    from sites.enums import Role
+    from sites.models import CounsellingCentre, Membership, User
+
+    with transaction.atomic():
+        user, _created = User.objects.get_or_create(
+            username=EVALUATOR, defaults={"first_name": "Bench", "last_name": "Auswertung"}
+        )
+        have = set(Membership.objects.filter(user=user).values_list("centre_id", flat=True))
+        Membership.objects.bulk_create(
+            Membership(user=user, centre_id=pk, role=Role.SUPERVISOR)
+            for pk in CounsellingCentre.objects.exclude(pk__in=have).values_list("pk", flat=True)
+        )
+    return user.pk
 
 
 def median(values: list[float]) -> float:
