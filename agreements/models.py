@@ -139,6 +139,11 @@ class Agreement(models.Model):
             models.Index(fields=["counsellor", "status", "next_review_on"], name="agreement_due"),
             models.Index(fields=["centre", "status", "next_review_on"], name="agreement_centre"),
             models.Index(fields=["centre", "signed_on"], name="agreement_centre_signed"),
+            models.Index(
+                fields=["next_review_on"],
+                condition=Q(status=AgreementStatus.ACTIVE),
+                name="agreement_active_review_due",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -371,7 +376,10 @@ class Review(models.Model):
         verbose_name = _("review")
         verbose_name_plural = _("reviews")
         ordering = ["-held_on", "-pk"]
-        indexes = [models.Index(fields=["agreement", "-held_on"], name="review_agreement_date")]
+        indexes = [
+            models.Index(fields=["agreement", "-held_on"], name="review_agreement_date"),
+            models.Index(fields=["held_on"], name="review_held_on"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.agreement} – {self.held_on:%d.%m.%Y}"

@@ -279,6 +279,9 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
+# Absolute links in e-mails (reminders); requests know their own host, cron jobs do not.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+
 # Case numbers and the retention period are policy, not code.
 RETENTION_YEARS = env_int("RETENTION_YEARS", 3)
 
