@@ -298,6 +298,51 @@ def test_an_oral_consent_keeps_a_file_note_so_its_constraint_holds(centre, couns
     assert (consent.file_note, consent.purpose) == (ANONYMISED, ANONYMISED)
 
 
+# Text fields that stay after anonymising, each with the reason. Choice fields hold
+# categories and may stay; every other text must be overwritten, so a free-text field
+# added to a model later fails here until it is scrubbed or listed.
+KEPT_TEXT_FIELDS = {
+    ("Migrant", "search_text"): "recomputed on save from the anonymised name and number",
+    ("SignedDocument", "sha256"): "proves a signed version existed; names no one",
+    ("SignedDocument", "scan_sha256"): "as sha256, for the scan",
+    ("SignedDocument", "scan_content_type"): "a file type (PDF, JPEG, PNG)",
+    ("ErasureRequest", "reason"): "the record of why data was erased (form asks for no names)",
+    ("ErasureRequest", "decision_note"): "the record of the decision",
+}
+
+
+def test_no_free_text_of_a_person_escapes_anonymising():
+    from django.db import models as djmodels
+
+    from integration.privacy.erasure import scrubbed_fields
+
+    person_models = [
+        Migrant,
+        Child,
+        Qualification,
+        Consent,
+        CounsellingSession,
+        Agreement,
+        Goal,
+        Step,
+        Review,
+        GoalOutcome,
+        SignedDocument,
+        AccessLog,
+        ErasureRequest,
+    ]
+    forgotten = []
+    for model in person_models:
+        covered = scrubbed_fields(model)
+        for f in model._meta.concrete_fields:
+            is_text = isinstance(f, djmodels.CharField | djmodels.TextField | djmodels.FileField)
+            if not is_text or f.choices or f.name in covered:
+                continue
+            if (model.__name__, f.name) not in KEPT_TEXT_FIELDS:
+                forgotten.append(f"{model.__name__}.{f.name}")
+    assert forgotten == []
+
+
 # --- four eyes -------------------------------------------------------------------------
 
 
