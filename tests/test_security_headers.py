@@ -64,10 +64,14 @@ def production_settings() -> dict:
         "SECURE_CONTENT_TYPE_NOSNIFF",
         "SECURE_REFERRER_POLICY",
         "X_FRAME_OPTIONS",
+        "STORAGES",
+        "MEDIA_URL",
+        "PRIVATE_MEDIA_ROOT",
+        "STATIC_ROOT",
     ]
     code = (
         "import json; from integration import settings as s; "
-        f"print(json.dumps({{n: getattr(s, n) for n in {names!r}}}))"
+        f"print(json.dumps({{n: getattr(s, n, None) for n in {names!r}}}, default=str))"
     )
     result = _production(code)
     assert result.returncode == 0, result.stderr
@@ -105,6 +109,17 @@ def test_production_sessions_expire_when_idle_and_with_the_browser(production_se
     assert production_settings["SESSION_SAVE_EVERY_REQUEST"] is True  # idle, not absolute
     assert production_settings["SESSION_EXPIRE_AT_BROWSER_CLOSE"] is True
     assert production_settings["SESSION_COOKIE_SAMESITE"] in {"Lax", "Strict"}
+
+
+def test_uploaded_files_have_no_public_url_in_production(production_settings):
+    storage = production_settings["STORAGES"]["default"]
+    assert storage["BACKEND"] == "django.core.files.storage.FileSystemStorage"
+    # No base URL: a stored PDF or scan can only leave through a permission-checked view.
+    assert storage["OPTIONS"]["base_url"] is None
+    assert production_settings["MEDIA_URL"] in ("", None)
+    private = Path(production_settings["PRIVATE_MEDIA_ROOT"]).resolve()
+    static = Path(production_settings["STATIC_ROOT"]).resolve()
+    assert not private.is_relative_to(static) and not static.is_relative_to(private)
 
 
 def test_deploy_check_is_clean_under_production_settings():
