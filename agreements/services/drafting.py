@@ -440,6 +440,18 @@ def sign_agreement(
             raise RuleError(_("An agreement needs at least one goal before it is signed."))
         if signed_on > timezone.localdate():
             raise RuleError(_("The signature cannot be dated in the future."))
+        withdrawn = Step.objects.filter(
+            goal__agreement=agreement,
+            consent__withdrawn_on__lte=signed_on,
+            status__in=[StepStatus.OPEN, StepStatus.IN_PROGRESS],
+        )
+        if withdrawn.exists():
+            raise RuleError(
+                _(
+                    "A referral in this version relies on a consent that was withdrawn. "
+                    "Cancel that step or record a new consent before signing."
+                )
+            )
         if not hasattr(agreement, "signed_document"):
             raise RuleError(
                 _("Prepare the agreement for signing first: the printed PDF is what is signed.")

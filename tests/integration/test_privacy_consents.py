@@ -63,14 +63,6 @@ def test_a_new_consent_after_the_withdrawal_carries_the_new_referral(graph, coun
     assert step.consent == renewed
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "reported to the agreements engineer: sign_agreement() does not yet refuse a "
-        "version whose open referral steps rely on a withdrawn consent (an amendment "
-        "copies such steps unchanged)"
-    ),
-)
 def test_a_version_with_a_referral_relying_on_a_withdrawn_consent_cannot_be_signed(
     graph, counsellor
 ):
