@@ -287,6 +287,7 @@ def measure(
                 "queries": len(captured.captured_queries),
                 "bytes": len(response.content),
                 "timings": [],
+                "cpu": [],
                 "database": [],
             }
             if explain:
@@ -296,15 +297,18 @@ def measure(
             for size in sizes:
                 _use(size)
                 timer = QueryTimer()
+                cpu = time.process_time()
                 started = time.perf_counter()
                 with connection.execute_wrapper(timer):
                     size.clients[page.login].get(urls[size.label])
                 figures[size.label]["timings"].append((time.perf_counter() - started) * 1000)
+                figures[size.label]["cpu"].append((time.process_time() - cpu) * 1000)
                 figures[size.label]["database"].append(timer.ms)
         for size in sizes:
             entry = figures[size.label]
             timings, database = entry.pop("timings"), entry.pop("database")
             entry.update(
+                cpu_ms=round(median(entry.pop("cpu")), 2),
                 median_ms=round(median(timings), 2),
                 p95_ms=round(p95(timings), 2),
                 db_ms=round(median(database), 2),
@@ -437,6 +441,8 @@ HEADERS = [
     "p95 L",
     "db S",
     "db L",
+    "cpu S",
+    "cpu L",
     "L/S",
     "target L",
     "ok",
@@ -473,6 +479,8 @@ def compare(small: dict, large: dict, explain: bool) -> tuple[list[list], list[d
             b["p95_ms"],
             a["db_ms"],
             b["db_ms"],
+            a.get("cpu_ms"),
+            b.get("cpu_ms"),
             round(ratio, 2) if ratio else None,
             target,
             "yes" if ok else "NO",
@@ -526,9 +534,11 @@ def main() -> None:
         headers.insert(-3, "pages S/L")
     print_table(headers, rows)
     print(
-        "\nS/L: small/large database; times in ms (median, 95th percentile, database time "
-        "per request); pages: shared buffers the SELECTs touched (EXPLAIN, independent of "
-        f"machine load). Load average during the run: {results['load']}."
+        "\nS/L: small/large database; times in ms: median and 95th percentile of the request, "
+        "median time spent in SQL statements (db) and median CPU time of the Django process "
+        "(cpu: rendering, middleware; hardly affected by other load); pages: shared buffers "
+        "the SELECTs touched (EXPLAIN; independent of load). Load average during the run: "
+        f"{results['load']}."
     )
     for key, page in large["pages"].items():
         if "skipped" in page:
