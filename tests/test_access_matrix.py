@@ -196,8 +196,6 @@ def _describe(role: str, method: str, url: str, response) -> str:
     return f"{role} {method} {url} -> {response.status_code}"
 
 
-# WeasyPrint leaves its colour profile open when it writes PDF/A (not our file handle).
-@pytest.mark.filterwarnings("ignore:unclosed file.*sRGB2014:ResourceWarning")
 @pytest.mark.parametrize("route", _walked_routes(), ids=lambda r: r.name)
 def test_route_answers_each_role_as_expected(route, client, walkers):
     graph = walkers.graph

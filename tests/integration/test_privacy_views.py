@@ -63,8 +63,6 @@ def test_json_export_is_a_download_with_everything_and_is_logged(counsellor_clie
     assert list(logged.values_list("user", "detail")) == [(graph.counsellor.pk, "JSON")]
 
 
-# WeasyPrint leaves its colour profile open when it writes PDF/A (not our file handle).
-@pytest.mark.filterwarnings("ignore:unclosed file.*sRGB2014:ResourceWarning")
 def test_pdf_export_is_a_readable_pdf_of_everything_and_is_logged(counsellor_client, graph):
     import io
 
