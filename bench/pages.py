@@ -125,10 +125,8 @@ def _comparison_url(s: Subjects) -> str:
         except (KeyError, NoReverseMatch):
             continue
         if len(converters) < 2:
-            # One parameter: the view compares with the previous version, or takes the
-            # other one from the query string.
-            url += f"?a={previous.pk}&b={current.pk}&old={previous.pk}&new={current.pk}"
-            url += f"&from={previous.version}&to={current.version}"
+            # One parameter (agreements:compare): the two versions by number in the query.
+            url += f"?a={previous.version}&b={current.version}"
         return url
     raise NotYet(f"cannot fill the parameters of {[n for n, _ in candidates]}")
 
@@ -138,7 +136,7 @@ def _dashboard_url(s: Subjects) -> str:
         if name == "agreements:dashboard":
             if converters:
                 return _reverse(name, s.centre_id)
-            return _reverse(name, query=f"?centre={s.centre_id}")
+            return _reverse(name, query=f"?scope=c{s.centre_id}")
     raise NotYet("no URL named 'agreements:dashboard' (yet)")
 
 
