@@ -1,7 +1,8 @@
 import logging
 
 from django.db import InterfaceError, OperationalError
-from django.shortcuts import render
+from django.http import HttpResponse
+from django.template import loader
 
 logger = logging.getLogger(__name__)
 
@@ -22,7 +23,8 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request, exception):
         if isinstance(exception, OperationalError | InterfaceError):
             logger.exception("database unavailable")
-            response = render(request, "503.html", status=503)
+            # Without the request's context processors: they would query the database.
+            response = HttpResponse(loader.get_template("503.html").render(), status=503)
             response["Retry-After"] = "30"
             return response
         return None

@@ -86,13 +86,7 @@ DATE_KINDS = {"date", "datetime-local", "time", "month", "week"}
 # Refusals already reported to their owners that do not show their reason yet. Only the
 # "shows why" check is waived; no 500 and escaping are still checked. Remove an entry once
 # the page shows the reason.
-SILENT_REFUSALS_REPORTED = {
-    "agreements:sign": (
-        "issue 5: posting the signature form for a version that is no longer a draft (a "
-        "second tab, a double click) answers 400, but the page renders the form, and so "
-        "its error, only for drafts"
-    ),
-}
+SILENT_REFUSALS_REPORTED: dict[str, str] = {}
 ERROR_MARKERS = ("is-invalid", "invalid-feedback", "errorlist", "alert-danger", 'role="alert"')
 
 

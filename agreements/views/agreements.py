@@ -120,7 +120,9 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "groups": _grouped(goals),
             "commitments": commitments(agreement, steps),
             "versions": series(agreement),
-            "successor": Agreement.objects.filter(predecessor=agreement).first(),
+            "successor": Agreement.objects.visible_to(request.user)
+            .filter(predecessor=agreement)
+            .first(),
             "signed_document": getattr(agreement, "signed_document", None)
             if agreement.status != AgreementStatus.DRAFT
             else None,

@@ -50,7 +50,11 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
             "interpreter_present": agreement.interpreter_present,
         },
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and agreement.status != AgreementStatus.DRAFT:
+        # A second tab or a double click: the version is signed already.
+        form.is_valid()
+        form.add_error(None, _("Only a draft can be signed."))
+    elif request.method == "POST" and form.is_valid():
         try:
             sign_agreement(
                 agreement=agreement,

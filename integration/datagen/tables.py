@@ -412,7 +412,7 @@ class IndexStash:
             self.definitions = self.pending() + [definition for _, definition in found]
             self.path.write_text(json.dumps(self.definitions, indent=1))
             for name, _ in found:
-                cursor.execute(f"DROP INDEX {name}")
+                cursor.execute(f"DROP INDEX {name}")  # nosemgrep - names from pg_indexes
 
     def statements(self) -> list[str]:
         return list(self.definitions or self.pending())

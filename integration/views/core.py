@@ -1,8 +1,11 @@
+import sys
+
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -37,6 +40,10 @@ def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
 @login_not_required
 def server_error(request: HttpRequest) -> HttpResponse:
     # No context processors: the database may be what failed.
-    from django.template import loader
-
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError | InterfaceError):
+        # The database went away before any view ran (e.g. while loading the session).
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = "30"
+        return response
     return HttpResponse(loader.get_template("500.html").render(), status=500)
