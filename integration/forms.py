@@ -6,14 +6,16 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from integration.enums import ClosureReason, ConsentForm, Interpreter
+from integration.enums import CaseStatus, ClosureReason, ConsentForm, Interpreter
 from integration.models import Child, Consent, CounsellingSession, Migrant, Qualification
 from integration.services import centre_counsellors
 from sites.enums import Area, PartnerKind
-from sites.models import CounsellingCentre, Partner
+from sites.models import CounsellingCentre, Partner, User
 
 
 class LoginForm(AuthenticationForm):
@@ -23,6 +25,12 @@ class LoginForm(AuthenticationForm):
         ),
         "inactive": _("This account is inactive."),
     }
+
+
+def posted(request):
+    """The data of a POST, even an empty one (which must show "required" errors: with
+    `request.POST or None` it would leave the form unbound), and None for a GET."""
+    return request.POST if request.method == "POST" else None
 
 
 class DateInput(forms.DateInput):
@@ -96,11 +104,15 @@ class MigrantForm(forms.ModelForm):
             "intake_on": DateInput(),
         }
 
-    def __init__(self, *args, centre: CounsellingCentre, **kwargs):
+    def __init__(self, *args, centre: CounsellingCentre, can_assign: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.centre = centre
-        self.fields["counsellor"].queryset = centre_counsellors(centre)
-        self.fields["counsellor"].required = False
+        if can_assign:
+            self.fields["counsellor"].queryset = centre_counsellors(centre)
+            self.fields["counsellor"].required = False
+        else:
+            # Handing an existing case to someone else is the supervisors' reassigning.
+            del self.fields["counsellor"]
         self.fields["foreigners_authority"].queryset = Partner.objects.filter(
             municipality_id=centre.municipality_id, kind=PartnerKind.FOREIGNERS_AUTHORITY
         )
@@ -148,7 +160,13 @@ class MigrantForm(forms.ModelForm):
                 "benefits",
             ),
             Fieldset(_("Contact"), "phone", "email", "street", "postcode", "city"),
-            Fieldset(_("Case"), "intake_on", "referred_by", "counsellor", "revision"),
+            Fieldset(
+                _("Case"),
+                "intake_on",
+                "referred_by",
+                *(["counsellor"] if can_assign else []),
+                "revision",
+            ),
         )
 
     def clean_date_of_birth(self):
@@ -250,6 +268,14 @@ class SessionForm(forms.ModelForm):
         self.fields["duration_minutes"].max_value = 720
         self.fields["duration_minutes"].widget.attrs.update({"min": 1, "max": 720})
         self.warnings: list[str] = []
+
+    @classmethod
+    def for_new_session(cls, migrant: Migrant) -> SessionForm:
+        """An empty form for today, with the person's interpreter language ready."""
+        initial = {"held_on": _today()}
+        if migrant.interpreter_needed and migrant.interpreter_language:
+            initial["interpreter_language"] = migrant.interpreter_language
+        return cls(initial=initial)
 
     def clean_held_on(self):
         held_on = self.cleaned_data["held_on"]
@@ -363,13 +389,28 @@ class ReassignForm(forms.Form):
         self.fields["counsellor"].queryset = centre_counsellors(centre)
 
 
+def _with_case_count(user: User) -> str:
+    return ngettext(
+        "%(name)s (%(count)s active case)",
+        "%(name)s (%(count)s active cases)",
+        user.active_cases,
+    ) % {"name": user, "count": user.active_cases}
+
+
 class CaseloadReassignForm(forms.Form):
     from_counsellor = forms.ModelChoiceField(label=_("All active cases of"), queryset=None)
     to_counsellor = forms.ModelChoiceField(label=_("go to"), queryset=None)
 
     def __init__(self, *args, centre: CounsellingCentre, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["from_counsellor"].queryset = centre_counsellors(centre)
+        # Whoever holds active cases, also a colleague whose account was already closed.
+        holders = (
+            User.objects.filter(caseload__centre=centre, caseload__status=CaseStatus.ACTIVE)
+            .annotate(active_cases=Count("caseload"))
+            .order_by("last_name", "first_name", "username")
+        )
+        self.fields["from_counsellor"].queryset = holders
+        self.fields["from_counsellor"].label_from_instance = _with_case_count
         self.fields["to_counsellor"].queryset = centre_counsellors(centre)
 
     def clean(self):

@@ -6,16 +6,18 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import F, Model
+from django.db.models import F, Model, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from integration.enums import CaseStatus
 from integration.models import (
     CaseNumberCounter,
+    Child,
     Consent,
     CounsellingSession,
     Migrant,
+    Qualification,
 )
 from sites.enums import Role
 from sites.models import CounsellingCentre, Membership, User
@@ -73,6 +75,43 @@ def changes_since(instance: Model, revision: int) -> list[tuple[str, str, str]]:
     return result
 
 
+def _attached_label(model, record) -> str:
+    if record is None:
+        return "–"
+    if model is Child:
+        return f"{record.year_of_birth} – {record.get_care_display()}"
+    return f"{record.title} – {record.get_recognition_status_display()}"
+
+
+def attached_changes_since(migrant: Migrant, revision: int) -> list[tuple[str, str, str]]:
+    """Children and qualifications added, changed or removed since the person's version
+    with this revision: they are saved with the person, so a stale form would undo them."""
+    # The person is saved before its children and qualifications, so the first save after
+    # the form's version marks where the form's view of them ends.
+    since = (
+        migrant.history.filter(revision__gt=revision)
+        .order_by("history_id")
+        .values_list("history_date", flat=True)
+        .first()
+    )
+    if since is None:
+        return []
+    result = []
+    for model in (Child, Qualification):
+        records = model.history.filter(migrant_id=migrant.pk).order_by("history_id")
+        before: dict[int, object] = {}
+        after: dict[int, object] = {}
+        for record in records:
+            target = before if record.history_date < since else after
+            target[record.id] = None if record.history_type == "-" else record
+        for object_id, new in after.items():
+            old = before.get(object_id)
+            old_label, new_label = _attached_label(model, old), _attached_label(model, new)
+            if old_label != new_label:
+                result.append((str(model._meta.verbose_name), old_label, new_label))
+    return result
+
+
 def next_case_number(*, centre: CounsellingCentre, on: datetime.date) -> str:
     """Draw the next case number of the centre for the year, e.g. LU-2026-0042.
 
@@ -89,14 +128,44 @@ def next_case_number(*, centre: CounsellingCentre, on: datetime.date) -> str:
 
 
 def centre_counsellors(centre: CounsellingCentre):
+    """Who can take on a case of the centre: its active members."""
     return User.objects.filter(memberships__centre=centre, is_active=True).order_by(
-        "last_name", "first_name"
+        "last_name", "first_name", "username"
+    )
+
+
+def caseload_holders(centres):
+    """Members of the centres plus anyone still holding an active case there.
+
+    A colleague who left (membership removed or account deactivated) must stay findable,
+    or the cases they still hold could neither be filtered for nor handed over.
+    """
+    holding = Migrant.objects.filter(centre__in=centres, status=CaseStatus.ACTIVE).values(
+        "counsellor_id"
+    )
+    members = Membership.objects.filter(centre__in=centres).values("user_id")
+    return User.objects.filter(Q(pk__in=members) | Q(pk__in=holding)).order_by(
+        "last_name", "first_name", "username"
     )
 
 
 def _check_counsellor(centre: CounsellingCentre, counsellor: User) -> None:
-    if not Membership.objects.filter(centre=centre, user=counsellor).exists():
+    if (
+        not counsellor.is_active
+        or not Membership.objects.filter(centre=centre, user=counsellor).exists()
+    ):
         raise RuleError(_("The counsellor must belong to the client's counselling centre."))
+
+
+def _save_formset(formset, user: User) -> None:
+    """Save an inline formset so that each history row names the acting user."""
+    instances = formset.save(commit=False)
+    for obj in formset.deleted_objects:
+        obj._history_user = user
+        obj.delete()
+    for obj in instances:
+        obj._history_user = user
+        obj.save()
 
 
 def create_migrant(*, user: User, centre: CounsellingCentre, form, formsets=()) -> Migrant:
@@ -112,8 +181,21 @@ def create_migrant(*, user: User, centre: CounsellingCentre, form, formsets=()) 
         migrant.save()
         for formset in formsets:
             formset.instance = migrant
-            formset.save()
+            _save_formset(formset, user)
         return migrant
+
+
+def refuse_if_anonymised(migrant: Migrant) -> None:
+    if migrant.anonymised_at is not None:
+        raise RuleError(_("This case was anonymised; no personal data can be added to it."))
+
+
+def _lock_open_person(migrant_id: int) -> None:
+    """Lock the person while a record is attached, so an anonymisation running at the same
+    moment cannot be followed by new personal data."""
+    refuse_if_anonymised(
+        Migrant.objects.select_for_update().only("pk", "anonymised_at").get(pk=migrant_id)
+    )
 
 
 def update_migrant(*, user: User, form, formsets=(), expected_revision: int) -> Migrant:
@@ -121,15 +203,20 @@ def update_migrant(*, user: User, form, formsets=(), expected_revision: int) -> 
     with transaction.atomic():
         migrant = form.instance
         stored = Migrant.objects.select_for_update().get(pk=migrant.pk)
+        refuse_if_anonymised(stored)
         if stored.revision != expected_revision:
-            raise ConflictError(changes_since(stored, expected_revision))
-        _check_counsellor(stored.centre, migrant.counsellor)
+            raise ConflictError(
+                changes_since(stored, expected_revision)
+                + attached_changes_since(stored, expected_revision)
+            )
+        if migrant.counsellor_id != stored.counsellor_id:
+            _check_counsellor(stored.centre, migrant.counsellor)
         migrant = form.save(commit=False)
         migrant.revision = stored.revision + 1
         migrant._history_user = user
         migrant.save()
         for formset in formsets:
-            formset.save()
+            _save_formset(formset, user)
         return migrant
 
 
@@ -188,7 +275,10 @@ def reassign_case(*, user: User, migrant: Migrant, counsellor: User) -> Migrant:
     with transaction.atomic():
         migrant = Migrant.objects.select_for_update().get(pk=migrant.pk)
         _require_supervisor(user, migrant.centre_id)
+        refuse_if_anonymised(migrant)
         _check_counsellor(migrant.centre, counsellor)
+        if migrant.counsellor_id == counsellor.pk:
+            raise RuleError(_("The case is already assigned to this counsellor."))
         return _bump(migrant, user, counsellor=counsellor)
 
 
@@ -213,6 +303,7 @@ def reassign_caseload(
 
 def record_session(*, user: User, migrant: Migrant, form) -> CounsellingSession:
     with transaction.atomic():
+        _lock_open_person(migrant.pk)
         session = form.save(commit=False)
         session.migrant = migrant
         if session.counsellor_id is None:
@@ -224,6 +315,7 @@ def record_session(*, user: User, migrant: Migrant, form) -> CounsellingSession:
 
 def update_session(*, user: User, form) -> CounsellingSession:
     with transaction.atomic():
+        _lock_open_person(form.instance.migrant_id)
         session = form.save(commit=False)
         session._history_user = user
         session.save()
@@ -232,6 +324,7 @@ def update_session(*, user: User, form) -> CounsellingSession:
 
 def record_consent(*, user: User, migrant: Migrant, form) -> Consent:
     with transaction.atomic():
+        _lock_open_person(migrant.pk)
         consent = form.save(commit=False)
         consent.migrant = migrant
         consent._history_user = user
@@ -251,6 +344,31 @@ def withdraw_consent(*, user: User, consent: Consent, withdrawn_on: datetime.dat
         consent._history_user = user
         consent.save()
         return consent
+
+
+RESIDENCE_EXPIRY_NOTICE_DAYS = 90
+
+
+def person_warnings(migrant: Migrant, today: datetime.date | None = None) -> list[str]:
+    """Hints for the person page: programme fit and a residence title running out.
+
+    Warnings only: the counsellor decides what follows from them.
+    """
+    today = today or timezone.localdate()
+    warnings = [str(warning) for warning in migrant.programme_warnings()]
+    valid_until = migrant.residence_valid_until
+    if valid_until and migrant.status == CaseStatus.ACTIVE:
+        if valid_until < today:
+            warnings.append(
+                _("The residence title expired on %(day)s.")
+                % {"day": valid_until.strftime("%d.%m.%Y")}
+            )
+        elif valid_until <= today + datetime.timedelta(days=RESIDENCE_EXPIRY_NOTICE_DAYS):
+            warnings.append(
+                _("The residence title expires on %(day)s: time to apply for an extension.")
+                % {"day": valid_until.strftime("%d.%m.%Y")}
+            )
+    return warnings
 
 
 def start_page_items(*, user) -> dict:

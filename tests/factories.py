@@ -131,6 +131,24 @@ class SessionFactory(DjangoModelFactory):
     notes = "Erstgespräch"
 
 
+class ChildFactory(DjangoModelFactory):
+    class Meta:
+        model = "integration.Child"
+
+    migrant = factory.SubFactory(MigrantFactory)
+    year_of_birth = 2019
+    care = "kita"
+
+
+class QualificationFactory(DjangoModelFactory):
+    class Meta:
+        model = "integration.Qualification"
+
+    migrant = factory.SubFactory(MigrantFactory)
+    title = "Krankenpflegerin"
+    country = "SY"
+
+
 # --- agreements -----------------------------------------------------------------------
 
 

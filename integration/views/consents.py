@@ -6,7 +6,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from integration.forms import ConsentRecordForm, WithdrawConsentForm
+from integration.forms import ConsentRecordForm, WithdrawConsentForm, posted
 from integration.models import Consent, Migrant
 from integration.services import RuleError, record_consent, withdraw_consent
 
@@ -28,11 +28,15 @@ def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {}
     if request.GET.get("partner"):
         initial["recipient_partner"] = request.GET["partner"]
-    form = ConsentRecordForm(request.POST or None, migrant=migrant, initial=initial)
+    form = ConsentRecordForm(posted(request), migrant=migrant, initial=initial)
     if request.method == "POST" and form.is_valid():
-        record_consent(user=request.user, migrant=migrant, form=form)
-        messages.success(request, _("The consent was recorded."))
-        return redirect(_next_url(request, migrant.get_absolute_url() + "#consents"))
+        try:
+            record_consent(user=request.user, migrant=migrant, form=form)
+        except RuleError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The consent was recorded."))
+            return redirect(_next_url(request, migrant.get_absolute_url() + "#consents"))
     return render(
         request,
         "integration/consent_form.html",
@@ -47,7 +51,7 @@ def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         Consent.objects.visible_to(request.user).select_related("migrant", "recipient_partner"),
         pk=pk,
     )
-    form = WithdrawConsentForm(request.POST or None)
+    form = WithdrawConsentForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             withdraw_consent(

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from integration.access import log_access
 from integration.enums import AccessAction, CaseStatus
-from integration.filters import MigrantFilter
+from integration.filters import FILTER_KEYS, MigrantFilter
 from integration.forms import (
     CaseloadReassignForm,
     ChildFormSet,
@@ -22,14 +22,17 @@ from integration.forms import (
     ReassignForm,
     ReopenCaseForm,
     SessionForm,
+    posted,
 )
 from integration.history import person_history
 from integration.models import CounsellingSession, Migrant
 from integration.services import (
     ConflictError,
     RuleError,
+    caseload_holders,
     close_case,
     create_migrant,
+    person_warnings,
     reassign_case,
     reassign_caseload,
     reopen_case,
@@ -38,6 +41,7 @@ from integration.services import (
 from sites.models import CounsellingCentre
 
 PAGE_SIZE = 50
+RECENT_CHANGES = 5
 
 
 def _upcoming_appointment():
@@ -50,27 +54,53 @@ def _upcoming_appointment():
     )
 
 
+def _last_session():
+    return Subquery(
+        CounsellingSession.objects.filter(migrant=OuterRef("pk"))
+        .order_by("-held_on")
+        .values("held_on")[:1]
+    )
+
+
+def _caseload_filter_data(request: HttpRequest):
+    data = request.GET.copy()
+    if not any(key in data for key in FILTER_KEYS):
+        # A counsellor starts with their own active cases, a supervisor with the centre's;
+        # kept on every page of the list, since "page" alone is no filter.
+        data["status"] = CaseStatus.ACTIVE
+        if not request.user.is_supervisor():
+            data["counsellor"] = str(request.user.pk)
+    return data
+
+
 def migrant_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    centres = list(CounsellingCentre.objects.visible_to(user))
-    data = request.GET.copy()
-    if not data:
-        # A counsellor starts with their own active cases, a supervisor with the centre's.
-        data["status"] = CaseStatus.ACTIVE
-        if not user.is_supervisor():
-            data["counsellor"] = str(user.pk)
+    # The memberships are read once per request anyway; their centres come with them.
+    centres = [membership.centre for membership in user.memberships_cached()]
     queryset = (
         Migrant.objects.visible_to(user)
         .select_related("counsellor", "centre")
-        .annotate(next_appointment_at=_upcoming_appointment())
+        .annotate(next_appointment_at=_upcoming_appointment(), last_session_on=_last_session())
         .order_by("last_name", "first_name", "pk")
     )
-    migrant_filter = MigrantFilter(data, queryset=queryset, centres=centres)
+    migrant_filter = MigrantFilter(
+        _caseload_filter_data(request),
+        queryset=queryset,
+        counsellors=list(caseload_holders(centres)),
+    )
     page = Paginator(migrant_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "integration/migrant_list.html",
-        {"filter": migrant_filter, "page": page, "centres": centres},
+        {
+            "filter": migrant_filter,
+            "page": page,
+            "centres": centres,
+            "supervised_centres": [
+                centre for centre in centres if centre.pk in user.supervised_centre_ids()
+            ],
+            "today": timezone.localdate(),
+        },
     )
 
 
@@ -86,20 +116,21 @@ def _visible_migrant(request: HttpRequest, pk: int) -> Migrant:
 def migrant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     migrant = _visible_migrant(request, pk)
     log_access(user=request.user, action=AccessAction.VIEW_PERSON, migrant=migrant)
-    sessions = migrant.sessions.select_related("counsellor")
-    consents = migrant.consents.select_related("recipient_partner")
     today = timezone.localdate()
+    consents = list(migrant.consents.select_related("recipient_partner"))
     return render(
         request,
         "integration/migrant_detail.html",
         {
             "migrant": migrant,
-            "sessions": sessions,
-            "consents": consents,
+            "sessions": migrant.sessions.select_related("counsellor"),
+            "valid_consents": [c for c in consents if c.is_valid_on(today)],
+            "other_consents": [c for c in consents if not c.is_valid_on(today)],
             "children": migrant.children.all(),
             "qualifications": migrant.qualifications.all(),
-            "session_form": SessionForm(initial={"held_on": today}),
-            "warnings": migrant.programme_warnings(),
+            "session_form": SessionForm.for_new_session(migrant),
+            "warnings": person_warnings(migrant, today),
+            "recent_changes": person_history(migrant)[:RECENT_CHANGES],
             "person_agreements": migrant.agreements.order_by("-created_at", "-version"),
             "today": today,
         },
@@ -120,9 +151,9 @@ def _centre_for_new_case(request: HttpRequest) -> CounsellingCentre:
 @require_http_methods(["GET", "POST"])
 def migrant_create(request: HttpRequest) -> HttpResponse:
     centre = _centre_for_new_case(request)
-    form = MigrantForm(request.POST or None, centre=centre, initial={"counsellor": request.user})
-    children = ChildFormSet(request.POST or None, prefix="children")
-    qualifications = QualificationFormSet(request.POST or None, prefix="qualifications")
+    form = MigrantForm(posted(request), centre=centre, initial={"counsellor": request.user})
+    children = ChildFormSet(posted(request), prefix="children")
+    qualifications = QualificationFormSet(posted(request), prefix="qualifications")
     if request.method == "POST" and all(f.is_valid() for f in (form, children, qualifications)):
         try:
             migrant = create_migrant(
@@ -155,8 +186,13 @@ def migrant_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def migrant_edit(request: HttpRequest, pk: int) -> HttpResponse:
     migrant = _visible_migrant(request, pk)
-    data = request.POST or None
-    form = MigrantForm(data, instance=migrant, centre=migrant.centre)
+    data = posted(request)
+    form = MigrantForm(
+        data,
+        instance=migrant,
+        centre=migrant.centre,
+        can_assign=migrant.centre_id in request.user.supervised_centre_ids(),
+    )
     children = ChildFormSet(data, instance=migrant, prefix="children")
     qualifications = QualificationFormSet(data, instance=migrant, prefix="qualifications")
     conflict = None
@@ -179,7 +215,7 @@ def migrant_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 ),
             )
         except RuleError as error:
-            form.add_error("counsellor", str(error))
+            form.add_error("counsellor" if "counsellor" in form.fields else None, str(error))
         else:
             messages.success(request, _("The changes were saved."))
             return redirect(migrant)
@@ -201,6 +237,13 @@ def migrant_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def migrant_history(request: HttpRequest, pk: int) -> HttpResponse:
     migrant = _visible_migrant(request, pk)
+    # Old values of the person's data are shown here: a read of the person like the page.
+    log_access(
+        user=request.user,
+        action=AccessAction.VIEW_PERSON,
+        migrant=migrant,
+        detail=request.path,
+    )
     return render(
         request,
         "integration/migrant_history.html",
@@ -220,7 +263,7 @@ def _action_page(request, migrant, form, title, submit, danger=False, status=200
 @require_http_methods(["GET", "POST"])
 def migrant_close(request: HttpRequest, pk: int) -> HttpResponse:
     migrant = _visible_migrant(request, pk)
-    form = CloseCaseForm(request.POST or None)
+    form = CloseCaseForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             close_case(
@@ -241,7 +284,7 @@ def migrant_close(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def migrant_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     migrant = _visible_migrant(request, pk)
-    form = ReopenCaseForm(request.POST or None)
+    form = ReopenCaseForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             reopen_case(user=request.user, migrant=migrant, note=form.cleaned_data["note"])
@@ -259,7 +302,7 @@ def migrant_reassign(request: HttpRequest, pk: int) -> HttpResponse:
     if migrant.centre_id not in request.user.supervised_centre_ids():
         return render(request, "403.html", status=403)
     form = ReassignForm(
-        request.POST or None, centre=migrant.centre, initial={"counsellor": migrant.counsellor}
+        posted(request), centre=migrant.centre, initial={"counsellor": migrant.counsellor}
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -279,7 +322,7 @@ def caseload_reassign(request: HttpRequest, centre_pk: int) -> HttpResponse:
     centre = get_object_or_404(CounsellingCentre.objects.visible_to(request.user), pk=centre_pk)
     if centre.pk not in request.user.supervised_centre_ids():
         return render(request, "403.html", status=403)
-    form = CaseloadReassignForm(request.POST or None, centre=centre)
+    form = CaseloadReassignForm(posted(request), centre=centre)
     if request.method == "POST" and form.is_valid():
         try:
             moved = reassign_caseload(

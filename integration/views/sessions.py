@@ -1,18 +1,34 @@
+"""Counselling sessions, recorded and edited from the person page.
+
+With htmx only the affected part of the person page is swapped; without JavaScript the
+same URLs answer with whole pages and redirects.
+"""
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from integration.forms import SessionForm
+from integration.forms import SessionForm, posted
 from integration.models import CounsellingSession, Migrant
-from integration.services import record_session, update_session
+from integration.services import RuleError, record_session, update_session
+
+PERSON_PAGE = "integration/migrant_detail.html"
 
 
 def is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
+
+
+def _visible_session(request: HttpRequest, pk: int) -> CounsellingSession:
+    return get_object_or_404(
+        CounsellingSession.objects.visible_to(request.user).select_related(
+            "migrant__centre", "counsellor"
+        ),
+        pk=pk,
+    )
 
 
 @require_POST
@@ -22,16 +38,19 @@ def session_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = SessionForm(request.POST)
     saved, warnings = None, []
     if form.is_valid():
-        saved = record_session(user=request.user, migrant=migrant, form=form)
-        warnings = form.warnings
-        if not is_htmx(request):
-            for warning in warnings:
-                messages.warning(request, warning)
-            messages.success(request, _("The session was recorded."))
-            return redirect(migrant.get_absolute_url() + "#sessions")
-        form = SessionForm(initial={"held_on": timezone.localdate()})
-    # htmx swaps only 2xx answers in by default, so an invalid form answers 200 there.
-    status = 200 if saved or is_htmx(request) else 400
+        try:
+            saved = record_session(user=request.user, migrant=migrant, form=form)
+        except RuleError as error:
+            form.add_error(None, str(error))
+        else:
+            warnings = form.warnings
+            if not is_htmx(request):
+                for warning in warnings:
+                    messages.warning(request, warning)
+                messages.success(request, _("The session was recorded."))
+                return redirect(migrant.get_absolute_url() + "#sessions")
+            form = SessionForm.for_new_session(migrant)
+    status = 200 if saved else 400
     context = {
         "migrant": migrant,
         "session_form": form,
@@ -40,7 +59,7 @@ def session_add(request: HttpRequest, pk: int) -> HttpResponse:
         "session_warnings": warnings,
     }
     if is_htmx(request):
-        return render(request, "integration/migrant_detail.html#sessions", context, status=status)
+        return render(request, f"{PERSON_PAGE}#sessions", context, status=status)
     return render(
         request, "integration/session_form.html", {**context, "form": form}, status=status
     )
@@ -48,25 +67,59 @@ def session_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    session = get_object_or_404(
-        CounsellingSession.objects.visible_to(request.user).select_related("migrant"), pk=pk
-    )
-    form = SessionForm(request.POST or None, instance=session)
+    """Edit a session: inline in the timeline with htmx, as its own page without."""
+    session = _visible_session(request, pk)
+    form = SessionForm(posted(request), instance=session)
     if request.method == "POST" and form.is_valid():
-        update_session(user=request.user, form=form)
-        for warning in form.warnings:
-            messages.warning(request, warning)
-        messages.success(request, _("The session was saved."))
-        return redirect(session.get_absolute_url())
+        try:
+            session = update_session(user=request.user, form=form)
+        except RuleError as error:
+            form.add_error(None, str(error))
+        else:
+            if is_htmx(request):
+                return render(
+                    request,
+                    f"{PERSON_PAGE}#session_item",
+                    {
+                        "session": session,
+                        "migrant": session.migrant,
+                        "item_saved": True,
+                        "item_warnings": form.warnings,
+                    },
+                )
+            for warning in form.warnings:
+                messages.warning(request, warning)
+            messages.success(request, _("The session was saved."))
+            return redirect(session.get_absolute_url())
+    status = 400 if form.errors else 200
+    if is_htmx(request):
+        return render(
+            request,
+            f"{PERSON_PAGE}#session_edit",
+            {"session": session, "migrant": session.migrant, "edit_form": form},
+            status=status,
+        )
     return render(
         request,
         "integration/session_form.html",
         {"form": form, "migrant": session.migrant, "session": session},
-        status=400 if form.errors else 200,
+        status=status,
+    )
+
+
+@require_GET
+def session_item(request: HttpRequest, pk: int) -> HttpResponse:
+    """One entry of the timeline (htmx: cancelling an inline edit puts it back)."""
+    session = _visible_session(request, pk)
+    if not is_htmx(request):
+        return redirect(session.get_absolute_url())
+    return render(
+        request, f"{PERSON_PAGE}#session_item", {"session": session, "migrant": session.migrant}
     )
 
 
 urlpatterns = [
     path("<int:pk>/gespraeche/neu/", session_add, name="session-add"),
+    path("gespraeche/<int:pk>/", session_item, name="session-item"),
     path("gespraeche/<int:pk>/bearbeiten/", session_edit, name="session-edit"),
 ]

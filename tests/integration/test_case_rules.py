@@ -1,12 +1,38 @@
+"""Business rules of cases, through the services (the pages are tested elsewhere)."""
+
 import datetime
+import threading
 
 import pytest
-from django.urls import reverse
+from django.db import connection
+from django.utils import timezone
 
-from integration.enums import CaseStatus
-from integration.models import Consent, Migrant
-from integration.services import ConflictError, RuleError, reassign_caseload, withdraw_consent
-from tests.factories import ConsentFactory, MigrantFactory, SessionFactory
+from integration.enums import CaseStatus, Interpreter
+from integration.forms import ConsentRecordForm, MigrantForm, SessionForm
+from integration.models import CaseNumberCounter, Child, Migrant
+from integration.services import (
+    ConflictError,
+    RuleError,
+    attached_changes_since,
+    changes_since,
+    close_case,
+    next_case_number,
+    person_warnings,
+    reassign_case,
+    reassign_caseload,
+    record_consent,
+    record_session,
+    reopen_case,
+    withdraw_consent,
+)
+from sites.enums import ServiceType
+from tests.factories import (
+    CentreFactory,
+    ChildFactory,
+    ConsentFactory,
+    MigrantFactory,
+    counsellor_of,
+)
 
 
 @pytest.fixture
@@ -14,107 +40,165 @@ def migrant(counsellor, centre):
     return MigrantFactory(centre=centre, counsellor=counsellor)
 
 
-def _edit_data(migrant, **overrides):
-    data = {
-        "first_name": migrant.first_name,
-        "last_name": migrant.last_name,
-        "sex": migrant.sex,
-        "german_level": migrant.german_level,
-        "preferred_language": migrant.preferred_language,
-        "course_entitlement": migrant.course_entitlement,
-        "highest_degree": migrant.highest_degree,
-        "intake_on": migrant.intake_on.isoformat(),
-        "counsellor": migrant.counsellor_id,
-        "revision": migrant.revision,
-        "children-TOTAL_FORMS": "0",
-        "children-INITIAL_FORMS": "0",
-        "qualifications-TOTAL_FORMS": "0",
-        "qualifications-INITIAL_FORMS": "0",
-    }
-    data.update(overrides)
-    return data
+def _today() -> datetime.date:
+    return timezone.localdate()
 
 
-def test_edit_records_history_with_the_acting_user(counsellor_client, migrant):
-    response = counsellor_client.post(
-        reverse("integration:migrant-edit", args=[migrant.pk]),
-        _edit_data(migrant, phone="0621 123456"),
-    )
-    assert response.status_code == 302
-    migrant.refresh_from_db()
-    latest = migrant.history.latest()
-    assert (migrant.phone, migrant.revision) == ("0621 123456", 2)
-    assert (latest.history_type, latest.history_user.username) == ("~", "berater")
+# --- case numbers ---------------------------------------------------------------------
 
 
-def test_stale_edit_is_refused_and_shows_what_changed(client, counsellor, colleague, migrant):
-    stale = _edit_data(migrant, phone="0621 111")
-    client.force_login(colleague)
-    client.post(
-        reverse("integration:migrant-edit", args=[migrant.pk]),
-        _edit_data(migrant, phone="0621 222"),
-    )
-    client.force_login(counsellor)
-    response = client.post(reverse("integration:migrant-edit", args=[migrant.pk]), stale)
-    assert response.status_code == 409
-    migrant.refresh_from_db()
-    assert migrant.phone == "0621 222"
-    labels = [label for label, _old, _new in response.context["conflict"]]
-    assert "Telefon" in labels or "phone" in labels
+def test_case_numbers_count_per_centre_and_year(centre, other_centre):
+    numbers = [
+        next_case_number(centre=centre, on=datetime.date(2026, 3, 1)),
+        next_case_number(centre=centre, on=datetime.date(2026, 9, 1)),
+        next_case_number(centre=other_centre, on=datetime.date(2026, 3, 1)),
+        next_case_number(centre=centre, on=datetime.date(2027, 1, 2)),
+    ]
+    assert numbers == ["LU-2026-0001", "LU-2026-0002", "L-2026-0001", "LU-2027-0001"]
+    assert CaseNumberCounter.objects.get(centre=centre, year=2026).last_number == 2
 
 
-def test_person_history_page_lists_changes_of_sessions_and_consents(counsellor_client, migrant):
-    SessionFactory(migrant=migrant)
-    ConsentFactory(migrant=migrant)
-    response = counsellor_client.get(reverse("integration:migrant-history", args=[migrant.pk]))
-    kinds = {entry.kind for entry in response.context["entries"]}
-    assert kinds == {"Klient/in", "Beratungsgespräch", "Einwilligung"}
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row locks between threads need PostgreSQL"
+)
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_case_numbers_never_collide():
+    centre = CentreFactory(code="PAR")
+    start = threading.Barrier(4)
+    numbers: list[str] = []
+
+    def draw() -> None:
+        try:
+            start.wait()
+            for _ in range(5):
+                numbers.append(next_case_number(centre=centre, on=datetime.date(2026, 5, 1)))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=draw) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(numbers) == [f"PAR-2026-{n:04d}" for n in range(1, 21)]
 
 
-def test_close_and_reopen_a_case_with_reasons(counsellor_client, migrant):
-    counsellor_client.post(
-        reverse("integration:migrant-close", args=[migrant.pk]),
-        {"closed_on": "2026-11-01", "reason": "moved", "note": "nach Mainz verzogen"},
-    )
-    migrant.refresh_from_db()
-    assert (migrant.status, migrant.closed_on, migrant.closure_reason) == (
-        CaseStatus.CLOSED,
-        datetime.date(2026, 11, 1),
-        "moved",
-    )
-    counsellor_client.post(
-        reverse("integration:migrant-reopen", args=[migrant.pk]), {"note": "zurückgezogen"}
-    )
-    migrant.refresh_from_db()
-    assert (migrant.status, migrant.closed_on) == (CaseStatus.ACTIVE, None)
+# --- optimistic locking ---------------------------------------------------------------
 
 
-def test_closing_before_intake_is_refused(counsellor_client, migrant):
-    response = counsellor_client.post(
-        reverse("integration:migrant-close", args=[migrant.pk]),
-        {"closed_on": "2020-01-01", "reason": "moved"},
-    )
-    assert response.status_code == 200
+def test_changes_since_names_the_changed_fields_with_old_and_new_value(counsellor, migrant):
+    migrant.phone = "0621 1"
+    migrant.revision = 2
+    migrant._history_user = counsellor
+    migrant.save()
+    label = str(Migrant._meta.get_field("phone").verbose_name)
+    assert changes_since(migrant, 1) == [(label, "–", "0621 1")]
+
+
+def test_conflict_lists_children_added_since_the_form_was_loaded(counsellor, migrant):
+    migrant.revision = 2
+    migrant._history_user = counsellor
+    migrant.save()
+    ChildFactory(migrant=migrant, year_of_birth=2021, care="kita")
+    changes = attached_changes_since(migrant, 1)
+    assert [(label, old) for label, old, _new in changes] == [(str(Child._meta.verbose_name), "–")]
+    assert changes[0][2].startswith("2021")
+
+
+def test_conflict_does_not_report_children_saved_with_the_loaded_version(counsellor, migrant):
+    ChildFactory(migrant=migrant)
+    migrant.revision = 2
+    migrant.phone = "1"
+    migrant._history_user = counsellor
+    migrant.save()
+    assert attached_changes_since(migrant, 1) == []
+
+
+def test_stale_update_raises_a_conflict_and_writes_nothing(counsellor, colleague, migrant):
+    from integration.services import update_migrant
+
+    def form(phone: str) -> MigrantForm:
+        data = {
+            "first_name": migrant.first_name,
+            "last_name": migrant.last_name,
+            "sex": migrant.sex,
+            "german_level": migrant.german_level,
+            "preferred_language": migrant.preferred_language,
+            "course_entitlement": migrant.course_entitlement,
+            "highest_degree": migrant.highest_degree,
+            "intake_on": migrant.intake_on.isoformat(),
+            "date_of_birth": migrant.date_of_birth.isoformat(),
+            "nationality": migrant.nationality,
+            "country_of_birth": migrant.country_of_birth,
+            "phone": phone,
+        }
+        bound = MigrantForm(
+            data,
+            instance=Migrant.objects.get(pk=migrant.pk),
+            centre=migrant.centre,
+            can_assign=False,
+        )
+        assert bound.is_valid(), bound.errors
+        return bound
+
+    first, second = form("0621 1"), form("0621 2")
+    update_migrant(user=counsellor, form=first, expected_revision=1)
+    with pytest.raises(ConflictError) as raised:
+        update_migrant(user=colleague, form=second, expected_revision=1)
+    stored = Migrant.objects.get(pk=migrant.pk)
+    assert (stored.phone, stored.revision) == ("0621 1", 2)
+    assert [new for _label, _old, new in raised.value.changes] == ["0621 1"]
+
+
+# --- closing, reopening, reassigning ----------------------------------------------------
+
+
+def test_closing_before_intake_is_refused(counsellor, migrant):
+    with pytest.raises(RuleError):
+        close_case(
+            user=counsellor,
+            migrant=migrant,
+            closed_on=migrant.intake_on - datetime.timedelta(days=1),
+            reason="moved",
+        )
     assert Migrant.objects.get(pk=migrant.pk).status == CaseStatus.ACTIVE
 
 
-def test_supervisor_reassigns_a_case(supervisor_client, migrant, colleague):
-    response = supervisor_client.post(
-        reverse("integration:migrant-reassign", args=[migrant.pk]), {"counsellor": colleague.pk}
-    )
-    assert response.status_code == 302
+def test_a_closed_case_cannot_be_closed_twice_and_an_open_one_not_reopened(counsellor, migrant):
+    with pytest.raises(RuleError):
+        reopen_case(user=counsellor, migrant=migrant, note="war nie zu")
+    close_case(user=counsellor, migrant=migrant, closed_on=_today(), reason="moved")
+    with pytest.raises(RuleError):
+        close_case(user=counsellor, migrant=migrant, closed_on=_today(), reason="moved")
+
+
+def test_reopening_keeps_the_reason_in_the_history(counsellor, migrant):
+    close_case(user=counsellor, migrant=migrant, closed_on=_today(), reason="no_contact")
+    reopen_case(user=counsellor, migrant=migrant, note="meldet sich wieder")
+    stored = Migrant.objects.get(pk=migrant.pk)
+    latest = stored.history.latest()
+    assert (stored.status, stored.closed_on, stored.closure_reason) == (CaseStatus.ACTIVE, None, "")
+    assert (latest.history_change_reason, latest.history_user) == ("meldet sich wieder", counsellor)
+
+
+def test_only_a_supervisor_of_the_centre_reassigns(counsellor, colleague, supervisor, migrant):
+    with pytest.raises(RuleError):
+        reassign_case(user=counsellor, migrant=migrant, counsellor=colleague)
+    reassign_case(user=supervisor, migrant=migrant, counsellor=colleague)
     assert Migrant.objects.get(pk=migrant.pk).counsellor == colleague
 
 
-def test_counsellor_cannot_reassign(counsellor_client, migrant, colleague):
-    response = counsellor_client.post(
-        reverse("integration:migrant-reassign", args=[migrant.pk]), {"counsellor": colleague.pk}
-    )
-    assert response.status_code == 403
-    assert Migrant.objects.get(pk=migrant.pk).counsellor != colleague
+def test_a_case_cannot_go_to_a_deactivated_colleague(supervisor, colleague, migrant):
+    colleague.is_active = False
+    colleague.save()
+    with pytest.raises(RuleError):
+        reassign_case(user=supervisor, migrant=migrant, counsellor=colleague)
 
 
-def test_supervisor_hands_over_a_whole_caseload(supervisor, counsellor, colleague, centre):
+def test_supervisor_hands_over_the_active_cases_of_a_colleague_who_left(
+    supervisor, counsellor, colleague, centre
+):
     MigrantFactory.create_batch(3, centre=centre, counsellor=counsellor)
     closed = MigrantFactory(
         centre=centre,
@@ -122,11 +206,17 @@ def test_supervisor_hands_over_a_whole_caseload(supervisor, counsellor, colleagu
         status=CaseStatus.CLOSED,
         closed_on=datetime.date(2026, 6, 1),
     )
+    counsellor.is_active = False
+    counsellor.save()
     moved = reassign_caseload(
         user=supervisor, centre=centre, from_counsellor=counsellor, to_counsellor=colleague
     )
     assert moved == 3
+    assert Migrant.objects.filter(counsellor=colleague).count() == 3
     assert Migrant.objects.get(pk=closed.pk).counsellor == counsellor
+    assert {
+        m.history.latest().history_user for m in Migrant.objects.filter(counsellor=colleague)
+    } == {supervisor}
 
 
 def test_caseload_cannot_go_to_someone_outside_the_centre(supervisor, counsellor, outsider, centre):
@@ -135,24 +225,120 @@ def test_caseload_cannot_go_to_someone_outside_the_centre(supervisor, counsellor
         reassign_caseload(
             user=supervisor, centre=centre, from_counsellor=counsellor, to_counsellor=outsider
         )
+    assert Migrant.objects.filter(counsellor=outsider).count() == 0
 
 
-def test_oral_consent_needs_a_file_note(counsellor_client, migrant):
-    partner = ConsentFactory(migrant=migrant).recipient_partner
-    response = counsellor_client.post(
-        reverse("integration:consent-add", args=[migrant.pk]),
-        {
-            "recipient_partner": partner.pk,
-            "data_categories": "Name",
-            "purpose": "Kurs",
-            "form": "oral",
-            "file_note": "",
-            "given_on": "2026-11-01",
-        },
+def test_a_counsellor_cannot_hand_over_a_caseload(counsellor, colleague, centre):
+    MigrantFactory(centre=centre, counsellor=counsellor)
+    with pytest.raises(RuleError):
+        reassign_caseload(
+            user=counsellor, centre=centre, from_counsellor=counsellor, to_counsellor=colleague
+        )
+
+
+# --- sessions -------------------------------------------------------------------------
+
+
+def _session_form(**overrides) -> SessionForm:
+    data = {
+        "held_on": _today().isoformat(),
+        "duration_minutes": "45",
+        "mode": "in_person",
+        "interpreter": Interpreter.NONE,
+    }
+    data.update(overrides)
+    return SessionForm(data)
+
+
+def test_session_a_year_ahead_is_allowed_but_not_a_day_more(db):
+    assert _session_form(held_on=(_today() + datetime.timedelta(days=365)).isoformat()).is_valid()
+    late = _session_form(held_on=(_today() + datetime.timedelta(days=366)).isoformat())
+    assert list(late.errors) == ["held_on"]
+
+
+def test_an_interpreter_needs_a_language(db):
+    form = _session_form(interpreter=Interpreter.PROFESSIONAL)
+    assert list(form.errors) == ["interpreter_language"]
+
+
+def test_a_minor_interpreting_is_a_warning_not_an_error(counsellor, migrant):
+    form = _session_form(
+        interpreter=Interpreter.FAMILY, interpreter_language="ar", interpreter_is_minor="on"
     )
-    assert response.status_code == 400
-    assert "file_note" in response.context["form"].errors
-    assert Consent.objects.count() == 1
+    assert form.is_valid(), form.errors
+    assert len(form.warnings) == 1
+    session = record_session(user=counsellor, migrant=migrant, form=form)
+    assert session.interpreter_is_minor is True
+
+
+def test_no_interpreter_clears_language_and_minor_flag(counsellor, migrant):
+    form = _session_form(interpreter_language="ar", interpreter_is_minor="on")
+    assert form.is_valid(), form.errors
+    session = record_session(user=counsellor, migrant=migrant, form=form)
+    assert (session.interpreter_language, session.interpreter_is_minor, form.warnings) == (
+        "",
+        False,
+        [],
+    )
+
+
+def test_next_appointment_before_the_session_is_refused(db):
+    form = _session_form(
+        next_appointment=f"{(_today() - datetime.timedelta(days=1)):%Y-%m-%d}T10:00"
+    )
+    assert list(form.errors) == ["next_appointment"]
+
+
+def test_an_anonymised_case_takes_no_new_session(counsellor, migrant):
+    Migrant.objects.filter(pk=migrant.pk).update(anonymised_at=timezone.now())
+    migrant.refresh_from_db()
+    form = _session_form()
+    assert form.is_valid()
+    with pytest.raises(RuleError):
+        record_session(user=counsellor, migrant=migrant, form=form)
+
+
+# --- consents -------------------------------------------------------------------------
+
+
+def _consent_form(migrant, partner, **overrides) -> ConsentRecordForm:
+    data = {
+        "recipient_partner": partner.pk,
+        "data_categories": "Name",
+        "purpose": "Kursanmeldung",
+        "form": "written",
+        "given_on": _today().isoformat(),
+    }
+    data.update(overrides)
+    return ConsentRecordForm(data, migrant=migrant)
+
+
+def test_oral_consent_needs_a_file_note(migrant):
+    partner = ConsentFactory(migrant=migrant).recipient_partner
+    assert list(_consent_form(migrant, partner, form="oral").errors) == ["file_note"]
+    assert _consent_form(migrant, partner, form="oral", file_note="mündlich erklärt").is_valid()
+
+
+def test_consent_needs_a_recipient(migrant):
+    partner = ConsentFactory(migrant=migrant).recipient_partner
+    form = _consent_form(migrant, partner, recipient_partner="")
+    assert list(form.errors) == ["recipient_partner"]
+    assert _consent_form(
+        migrant, partner, recipient_partner="", recipient_kind="jobcenter"
+    ).is_valid()
+
+
+def test_consent_cannot_name_a_partner_of_another_municipality(migrant, other_centre):
+    foreign = ConsentFactory(migrant=MigrantFactory(centre=other_centre)).recipient_partner
+    assert list(_consent_form(migrant, foreign).errors) == ["recipient_partner"]
+
+
+def test_consent_is_recorded_with_the_acting_user(counsellor, migrant):
+    partner = ConsentFactory(migrant=migrant).recipient_partner
+    form = _consent_form(migrant, partner)
+    assert form.is_valid(), form.errors
+    consent = record_consent(user=counsellor, migrant=migrant, form=form)
+    assert consent.history.get().history_user == counsellor
 
 
 def test_withdrawn_consent_is_no_longer_valid(counsellor, migrant):
@@ -161,71 +347,49 @@ def test_withdrawn_consent_is_no_longer_valid(counsellor, migrant):
     consent.refresh_from_db()
     assert consent.is_valid_on(datetime.date(2026, 9, 30)) is True
     assert consent.is_valid_on(datetime.date(2026, 10, 1)) is False
+    assert consent.history.latest().history_user == counsellor
     with pytest.raises(RuleError):
         withdraw_consent(user=counsellor, consent=consent, withdrawn_on=datetime.date(2026, 10, 2))
 
 
-def test_programme_hint_is_a_warning_not_a_block(counsellor_client, migrant):
-    migrant.date_of_birth = datetime.date.today().replace(year=datetime.date.today().year - 20)
-    migrant.save()
-    response = counsellor_client.get(migrant.get_absolute_url())
-    assert response.status_code == 200
-    assert len(response.context["warnings"]) == 1
+def test_consent_cannot_be_withdrawn_before_it_was_given(counsellor, migrant):
+    consent = ConsentFactory(migrant=migrant, given_on=datetime.date(2026, 2, 1))
+    with pytest.raises(RuleError):
+        withdraw_consent(user=counsellor, consent=consent, withdrawn_on=datetime.date(2026, 1, 1))
+    consent.refresh_from_db()
+    assert consent.withdrawn_on is None
 
 
-def test_conflict_error_names_the_changed_fields(counsellor, migrant):
-    from integration.services import changes_since
-
-    migrant.phone = "1"
-    migrant.revision = 2
-    migrant._history_user = counsellor
-    migrant.save()
-    assert [label for label, _o, _n in changes_since(migrant, 1)] == ["Telefon"]
-    assert issubclass(ConflictError, Exception)
+# --- hints ----------------------------------------------------------------------------
 
 
-CASE_URLS = [
-    ("integration:migrant-detail", "migrant"),
-    ("integration:migrant-edit", "migrant"),
-    ("integration:migrant-history", "migrant"),
-    ("integration:migrant-close", "migrant"),
-    ("integration:migrant-reopen", "migrant"),
-    ("integration:migrant-reassign", "migrant"),
-    ("integration:session-add", "migrant"),
-    ("integration:consent-add", "migrant"),
-    ("integration:session-edit", "session"),
-    ("integration:consent-withdraw", "consent"),
-    ("integration:caseload-reassign", "centre"),
-]
+def _born_years_ago(years: int) -> datetime.date:
+    today = _today()
+    return today.replace(year=today.year - years) - datetime.timedelta(days=10)
 
 
-@pytest.mark.parametrize(("name", "kind"), CASE_URLS)
-def test_case_urls_are_not_found_for_another_centre(client, outsider, migrant, name, kind):
-    objects = {
-        "migrant": migrant,
-        "session": SessionFactory(migrant=migrant),
-        "consent": ConsentFactory(migrant=migrant),
-        "centre": migrant.centre,
-    }
-    url = reverse(name, args=[objects[kind].pk])
-    client.force_login(outsider)
-    assert client.get(url).status_code in (404, 405)
-    assert client.post(url, {}).status_code == 404
+@pytest.mark.parametrize(
+    ("service", "age", "warnings"),
+    [
+        (ServiceType.MBE, 20, 1),
+        (ServiceType.MBE, 27, 0),
+        (ServiceType.JMD, 20, 0),
+        (ServiceType.JMD, 35, 1),
+        (ServiceType.MUNICIPAL, 15, 0),
+    ],
+)
+def test_programme_hints_follow_the_age(db, service, age, warnings):
+    centre = CentreFactory(service_type=service)
+    person = MigrantFactory(
+        centre=centre, counsellor=counsellor_of(centre), date_of_birth=_born_years_ago(age)
+    )
+    assert len(person_warnings(person)) == warnings
 
 
-@pytest.mark.parametrize(("name", "kind"), CASE_URLS)
-def test_case_urls_open_for_owner_and_supervisor(
-    client, counsellor, supervisor, migrant, name, kind
-):
-    objects = {
-        "migrant": migrant,
-        "session": SessionFactory(migrant=migrant),
-        "consent": ConsentFactory(migrant=migrant),
-        "centre": migrant.centre,
-    }
-    url = reverse(name, args=[objects[kind].pk])
-    supervisor_only = {"integration:migrant-reassign", "integration:caseload-reassign"}
-    for user in (counsellor, supervisor):
-        client.force_login(user)
-        expected = (403,) if user == counsellor and name in supervisor_only else (200, 405)
-        assert client.get(url).status_code in expected, (name, user.username)
+def test_a_residence_title_running_out_is_a_hint(migrant):
+    migrant.residence_valid_until = _today() + datetime.timedelta(days=30)
+    assert len(person_warnings(migrant)) == 1
+    migrant.residence_valid_until = _today() + datetime.timedelta(days=300)
+    assert person_warnings(migrant) == []
+    migrant.residence_valid_until = _today() - datetime.timedelta(days=1)
+    assert len(person_warnings(migrant)) == 1
