@@ -69,7 +69,9 @@ def session_add(request: HttpRequest, pk: int) -> HttpResponse:
 def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit a session: inline in the timeline with htmx, as its own page without."""
     session = _visible_session(request, pk)
-    form = SessionForm(posted(request), instance=session)
+    # Inline, the form shares the page with the form for a new session: ids must differ.
+    auto_id = f"session-{session.pk}-%s" if is_htmx(request) else "id_%s"
+    form = SessionForm(posted(request), instance=session, auto_id=auto_id)
     if request.method == "POST" and form.is_valid():
         try:
             session = update_session(user=request.user, form=form)

@@ -24,7 +24,19 @@ def test_berater_records_a_person_and_a_session_and_finds_them_by_transliteratio
     page.get_by_label("Notizen").fill("Erstgespräch mit Dolmetscherin")
     page.get_by_role("button", name="Gespräch speichern").click()
     page.get_by_text("Das Gespräch wurde gespeichert.").wait_for()
-    assert "Erstgespräch mit Dolmetscherin" in page.locator("#sessions-panel").inner_text()
+    timeline = page.locator("#sessions-panel ol.timeline")
+    assert "Erstgespräch mit Dolmetscherin" in timeline.inner_text()
+    assert "(Arabisch)" in timeline.inner_text()
+    person_url = page.url
+
+    # The session is corrected in place: the form opens inside the timeline entry.
+    page.get_by_role("link", name="Gespräch bearbeiten").click()
+    entry = timeline.locator("li").first
+    entry.get_by_label("Notizen").fill("Erstgespräch mit Dolmetscherin, Kita-Suche besprochen")
+    entry.get_by_role("button", name="Gespräch speichern").click()
+    entry.get_by_role("link", name="Gespräch bearbeiten").wait_for()
+    assert "Kita-Suche besprochen" in entry.inner_text()
+    assert page.url == person_url
 
     page.goto("/klienten/")
     page.get_by_label("Name oder Fallnummer").fill("al-hassan")
