@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Fieldset, Layout
+from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import Count
@@ -55,6 +55,11 @@ class RevisionForm(forms.Form):
     """Carries the revision the form was loaded with, for optimistic locking."""
 
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+def _row(*names: str) -> Row:
+    """Fields side by side on wide screens, one below the other on narrow ones."""
+    return Row(*(Column(name, css_class="col-md") for name in names))
 
 
 class MigrantForm(forms.ModelForm):
@@ -125,46 +130,29 @@ class MigrantForm(forms.ModelForm):
         self.helper.layout = Layout(
             Fieldset(
                 _("Person"),
-                "first_name",
-                "last_name",
-                "name_latin",
-                "date_of_birth",
-                "sex",
-                "nationality",
-                "country_of_birth",
+                _row("first_name", "last_name", "name_latin"),
+                _row("date_of_birth", "sex", "nationality", "country_of_birth"),
             ),
             Fieldset(
                 _("Language"),
-                "languages",
-                "german_level",
-                "preferred_language",
-                "interpreter_needed",
-                "interpreter_language",
+                _row("languages", "german_level", "preferred_language"),
+                _row("interpreter_needed", "interpreter_language"),
             ),
             Fieldset(
                 _("Residence"),
-                "arrival_on",
-                "residence_status",
-                "residence_legal_basis",
-                "residence_issued_on",
-                "residence_valid_until",
-                "foreigners_authority",
-                "course_entitlement",
+                _row("arrival_on", "residence_status", "residence_legal_basis"),
+                _row("residence_issued_on", "residence_valid_until", "foreigners_authority"),
+                _row("course_entitlement"),
             ),
             Fieldset(
                 _("Schooling, work and income"),
-                "schooling_years",
-                "highest_degree",
-                "schooling_country",
-                "employment",
-                "benefits",
+                _row("schooling_years", "highest_degree", "schooling_country"),
+                _row("employment", "benefits"),
             ),
-            Fieldset(_("Contact"), "phone", "email", "street", "postcode", "city"),
+            Fieldset(_("Contact"), _row("phone", "email"), _row("street", "postcode", "city")),
             Fieldset(
                 _("Case"),
-                "intake_on",
-                "referred_by",
-                *(["counsellor"] if can_assign else []),
+                _row("intake_on", "referred_by", *(["counsellor"] if can_assign else [])),
                 "revision",
             ),
         )
