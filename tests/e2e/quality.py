@@ -59,8 +59,27 @@ def save_html(page, label: str) -> Path:
     return target
 
 
+def check_no_sideways_scrolling(page, label: str) -> None:
+    """Nothing may push the page wider than the window (WCAG 1.4.10): a navbar that
+    overflows hides the language switch and the log-out button off screen."""
+    overflow = page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    if overflow > 1:
+        culprits = page.evaluate(
+            """() => [...document.querySelectorAll('body *')]
+                .filter(e => e.getBoundingClientRect().right
+                             > document.documentElement.clientWidth + 1)
+                .slice(-5).map(e => e.tagName + '.' + e.className)"""
+        )
+        raise AssertionError(
+            f"{label} ({page.url}) is {overflow} px wider than the window: {culprits}"
+        )
+
+
 def check_page(page, label: str) -> None:
     check_accessibility(page, label)
+    check_no_sideways_scrolling(page, label)
     save_html(page, label)
 
 
