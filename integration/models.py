@@ -35,11 +35,19 @@ from sites.enums import PartnerKind, ServiceType
 from sites.models import CounsellingCentre, Partner
 
 
+# Letters that Unicode does not decompose into a base letter and an accent, so stripping
+# combining marks leaves them as they are; a counsellor types "Yildiz" for "Yıldız".
+LETTERS_WITHOUT_DECOMPOSITION = str.maketrans(
+    {"ı": "i", "ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ŧ": "t", "æ": "ae", "œ": "oe", "þ": "th"}
+)
+
+
 def normalise_for_search(text: str) -> str:
     """Lower case without accents, so "Şahin" is found as "sahin" and "Müller" as "muller"."""
     decomposed = unicodedata.normalize("NFKD", text or "")
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(stripped.casefold().replace("ß", "ss").split())
+    folded = stripped.casefold().replace("ß", "ss").translate(LETTERS_WITHOUT_DECOMPOSITION)
+    return " ".join(folded.split())
 
 
 class MigrantQuerySet(models.QuerySet):
