@@ -46,19 +46,25 @@ class Agreement(models.Model):
     """
 
     migrant = models.ForeignKey(
-        Migrant, verbose_name=_("client"), on_delete=models.PROTECT, related_name="agreements"
+        Migrant,
+        verbose_name=_("client"),
+        on_delete=models.PROTECT,
+        related_name="agreements",
+        db_index=False,  # agreement_migrant_version starts with it
     )
     centre = models.ForeignKey(
         CounsellingCentre,
         verbose_name=_("counselling centre"),
         on_delete=models.PROTECT,
         related_name="agreements",
+        db_index=False,  # agreement_centre and agreement_centre_signed start with it
     )
     counsellor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("counsellor"),
         on_delete=models.PROTECT,
         related_name="agreements",
+        db_index=False,  # agreement_due starts with it
     )
     number = models.CharField(_("agreement number"), max_length=32, editable=False)
     version = models.PositiveSmallIntegerField(_("version"), default=1, editable=False)
@@ -109,7 +115,10 @@ class Agreement(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # History is read per agreement (by id or number), never by centre or counsellor.
+    history = HistoricalRecords(
+        excluded_fields=["updated_at"], no_db_index=["centre", "counsellor", "predecessor"]
+    )
     objects = AgreementQuerySet.as_manager()
 
     class Meta:
@@ -137,7 +146,12 @@ class Agreement(models.Model):
         indexes = [
             models.Index(fields=["migrant", "-version"], name="agreement_migrant_version"),
             models.Index(fields=["counsellor", "status", "next_review_on"], name="agreement_due"),
-            models.Index(fields=["centre", "status", "next_review_on"], name="agreement_centre"),
+            # Dashboard: agreements per counsellor and status from the index alone.
+            models.Index(
+                fields=["centre", "status", "next_review_on"],
+                include=["counsellor", "id"],
+                name="agreement_centre",
+            ),
             models.Index(fields=["centre", "signed_on"], name="agreement_centre_signed"),
             models.Index(
                 fields=["next_review_on"],
@@ -159,7 +173,11 @@ class Agreement(models.Model):
 
 class Goal(models.Model):
     agreement = models.ForeignKey(
-        Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE, related_name="goals"
+        Agreement,
+        verbose_name=_("agreement"),
+        on_delete=models.CASCADE,
+        related_name="goals",
+        db_index=False,  # agreements_goal_key_once and goal_agreement_cover start with it
     )
     # The same goal keeps its key in every version, so versions can be compared.
     key = models.UUIDField(default=uuid.uuid4, editable=False)
@@ -184,7 +202,13 @@ class Goal(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["agreement", "key"], name="agreements_goal_key_once")
         ]
-        indexes = [models.Index(fields=["area", "status"], name="goal_area_status")]
+        indexes = [
+            models.Index(fields=["area", "status"], name="goal_area_status"),
+            # Dashboard: goals by area and status of a centre's agreements, index only.
+            models.Index(
+                fields=["agreement"], include=["area", "status", "id"], name="goal_agreement_cover"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.text
@@ -233,7 +257,7 @@ class Step(models.Model):
     done_on = models.DateField(_("done on"), null=True, blank=True)
     position = models.PositiveIntegerField(default=0)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(no_db_index=["partner", "offer", "consent"])
 
     class Meta:
         verbose_name = _("step")
@@ -343,7 +367,11 @@ class Review(models.Model):
     """A joint stock-take (Überprüfung / Bilanz) of an active agreement."""
 
     agreement = models.ForeignKey(
-        Agreement, verbose_name=_("agreement"), on_delete=models.PROTECT, related_name="reviews"
+        Agreement,
+        verbose_name=_("agreement"),
+        on_delete=models.PROTECT,
+        related_name="reviews",
+        db_index=False,  # review_agreement_date starts with it
     )
     held_on = models.DateField(_("date"))
     due_on = models.DateField(_("was due on"), null=True, blank=True, editable=False)
@@ -369,7 +397,7 @@ class Review(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(no_db_index=["partner", "recorded_by"])
     objects = ReviewQuerySet.as_manager()
 
     class Meta:
@@ -394,7 +422,11 @@ class Review(models.Model):
 
 class GoalOutcome(models.Model):
     review = models.ForeignKey(
-        Review, verbose_name=_("review"), on_delete=models.CASCADE, related_name="outcomes"
+        Review,
+        verbose_name=_("review"),
+        on_delete=models.CASCADE,
+        related_name="outcomes",
+        db_index=False,  # agreements_goaloutcome_one_per_goal starts with it
     )
     goal = models.ForeignKey(
         Goal, verbose_name=_("goal"), on_delete=models.PROTECT, related_name="outcomes"
@@ -402,7 +434,7 @@ class GoalOutcome(models.Model):
     outcome = models.CharField(_("outcome"), max_length=12, choices=ReviewOutcome)
     comment = models.TextField(_("comment"), blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(no_db_index=["goal"])
 
     class Meta:
         verbose_name = _("goal outcome")
@@ -436,3 +468,4 @@ class ReminderDigest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.sent_on}"
+

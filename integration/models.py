@@ -34,7 +34,6 @@ from integration.enums import (
 from sites.enums import PartnerKind, ServiceType
 from sites.models import CounsellingCentre, Partner
 
-
 # Letters that Unicode does not decompose into a base letter and an accent, so stripping
 # combining marks leaves them as they are; a counsellor types "Yildiz" for "Yıldız".
 LETTERS_WITHOUT_DECOMPOSITION = str.maketrans(
@@ -92,12 +91,14 @@ class Migrant(models.Model):
         verbose_name=_("counselling centre"),
         on_delete=models.PROTECT,
         related_name="migrants",
+        db_index=False,  # migrant_centre_list and migrant_centre_counsellor start with it
     )
     counsellor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("counsellor"),
         on_delete=models.PROTECT,
         related_name="caseload",
+        db_index=False,  # migrant_caseload starts with it
     )
     case_number = models.CharField(_("case number"), max_length=24, unique=True, editable=False)
 
@@ -192,7 +193,11 @@ class Migrant(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["search_text", "updated_at"])
+    # History is read per person (by id), never by centre, counsellor or authority.
+    history = HistoricalRecords(
+        excluded_fields=["search_text", "updated_at"],
+        no_db_index=["centre", "counsellor", "foreigners_authority", "case_number"],
+    )
     objects = MigrantQuerySet.as_manager()
 
     class Meta:
@@ -208,6 +213,13 @@ class Migrant(models.Model):
                 fields=["centre", "status", "last_name", "first_name"], name="migrant_centre_list"
             ),
             models.Index(fields=["status", "closed_on"], name="migrant_closed"),
+            # Dashboard: cases per counsellor of a centre, counted from the index alone
+            # (a centre's rows are spread over the whole table at national size).
+            models.Index(
+                fields=["centre", "counsellor", "status", "intake_on"],
+                include=["id"],
+                name="migrant_centre_counsellor",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -347,7 +359,7 @@ class Consent(models.Model):
     given_on = models.DateField(_("given on"))
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(no_db_index=["recipient_partner"])
     objects = ConsentQuerySet.as_manager()
 
     class Meta:
@@ -387,13 +399,18 @@ class CounsellingSessionQuerySet(models.QuerySet):
 
 class CounsellingSession(models.Model):
     migrant = models.ForeignKey(
-        Migrant, verbose_name=_("client"), on_delete=models.CASCADE, related_name="sessions"
+        Migrant,
+        verbose_name=_("client"),
+        on_delete=models.CASCADE,
+        related_name="sessions",
+        db_index=False,  # session_migrant_date starts with it
     )
     counsellor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("counsellor"),
         on_delete=models.PROTECT,
         related_name="counselling_sessions",
+        db_index=False,  # session_counsellor_date starts with it
     )
     held_on = models.DateField(_("date"), default=datetime.date.today)
     duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=45)
@@ -413,7 +430,7 @@ class CounsellingSession(models.Model):
     next_appointment = models.DateTimeField(_("next appointment"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(no_db_index=["counsellor"])
     objects = CounsellingSessionQuerySet.as_manager()
 
     class Meta:
@@ -421,7 +438,11 @@ class CounsellingSession(models.Model):
         verbose_name_plural = _("counselling sessions")
         ordering = ["-held_on", "-pk"]
         indexes = [
-            models.Index(fields=["migrant", "-held_on"], name="session_migrant_date"),
+            models.Index(
+                fields=["migrant", "-held_on"],
+                include=["counsellor", "id"],
+                name="session_migrant_date",
+            ),
             models.Index(fields=["counsellor", "held_on"], name="session_counsellor_date"),
             models.Index(fields=["counsellor", "next_appointment"], name="session_next_appt"),
         ]
