@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class AgreementsConfig(AppConfig):
     name = "agreements"
     verbose_name = _("Integration agreements")
+
+    def ready(self) -> None:
+        from agreements import signals  # noqa: F401  (connects the receivers)

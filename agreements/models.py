@@ -469,3 +469,28 @@ class ReminderDigest(models.Model):
     def __str__(self) -> str:
         return f"{self.user} {self.sent_on}"
 
+
+class EvaluationFigures(models.Model):
+    """One centre's evaluation figures for one period, as counted at `counted_at`.
+
+    The evaluation over many centres adds these up instead of counting the whole country
+    again. A change to the centre's people, agreements, goals or reviews deletes them
+    (agreements/signals.py); the page shows when the oldest figures it used were counted.
+    """
+
+    centre = models.ForeignKey(CounsellingCentre, on_delete=models.CASCADE, related_name="+")
+    date_from = models.DateField()
+    date_to = models.DateField()
+    figures = models.JSONField(default=dict)
+    counted_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["centre", "date_from", "date_to"],
+                name="agreements_evaluationfigures_one_per_period",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.centre_id}: {self.date_from} – {self.date_to}"

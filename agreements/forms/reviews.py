@@ -145,7 +145,7 @@ class ReviewsDueForm(CounsellorFilterForm):
     field_order = ["state", "counsellor"]
 
 
-def _default_period(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+def default_evaluation_period(today: datetime.date) -> tuple[datetime.date, datetime.date]:
     """The last twelve months, this one included."""
     return add_months(today.replace(day=1), -11), today
 
@@ -162,7 +162,7 @@ class EvaluationForm(forms.Form):
 
     def __init__(self, *args, centres: list[CounsellingCentre], **kwargs):
         self.centre_objects = {centre.pk: centre for centre in centres}
-        date_from, date_to = _default_period(timezone.localdate())
+        date_from, date_to = default_evaluation_period(timezone.localdate())
         kwargs.setdefault(
             "initial",
             {"date_from": date_from, "date_to": date_to, "centres": list(self.centre_objects)},

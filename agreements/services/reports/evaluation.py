@@ -1,8 +1,12 @@
 """The evaluation report: the model project's figures for any period and set of centres.
 
-Five queries whatever the size: agreements, reviews (with hurdles), goal outcomes, their
-distinct people per area and outcome, and people by age band and nationality group.
-Every figure carries the number of different people behind it, for suppression on export.
+The figures are counted per centre (six grouped queries whatever the size: agreements,
+reviews with hurdles, goal outcomes, their distinct people per area and outcome, and
+people by age band and nationality group) into a flat dict of additive numbers. A person
+belongs to one centre, so the figures of several centres are the sums of each centre's;
+that lets `snapshots` keep each centre's figures and add them up instead of counting a
+whole country again. Every figure carries the number of different people behind it, for
+suppression on export.
 """
 
 from __future__ import annotations
@@ -12,7 +16,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import (
-    Avg,
     Case,
     CharField,
     Count,
@@ -20,6 +23,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     Q,
+    Sum,
     Value,
     When,
     Window,
@@ -113,6 +117,9 @@ def _days(duration: datetime.timedelta | None) -> float | None:
     return None if duration is None else round(duration.total_seconds() / 86400, 1)
 
 
+Figures = dict[str, float]  # additive counts of one centre or the sum of several
+
+
 @dataclass
 class Evaluation:
     date_from: datetime.date
@@ -122,6 +129,8 @@ class Evaluation:
     goals: Table
     hurdles: Table
     people: Table
+    # When the oldest of the centres' stored figures was counted; None: counted just now.
+    as_of: datetime.datetime | None = None
 
     def tables(self) -> list[Table]:
         return [self.summary, self.goals, self.hurdles, self.people]
@@ -137,7 +146,17 @@ class Evaluation:
         return self.goals.share(area or "total", "achieved").value
 
 
-def _summary(centre_ids: list[int], date_from, date_to, reviews: dict) -> Table:
+def _add(by_centre: dict[int, Figures], centre_id: int, prefix: str, row: dict) -> None:
+    figures = by_centre.setdefault(centre_id, {})
+    for name, value in row.items():
+        if name != "centre_id" and value:
+            figures[prefix + name] = figures.get(prefix + name, 0) + value
+
+
+# --- counting, grouped by centre -----------------------------------------------------------
+
+
+def _agreement_figures(by_centre, centre_ids, date_from, date_to) -> None:
     period = (date_from, date_to)
     signed = Q(signed_on__range=period)
     first = signed & Q(version=1)
@@ -145,66 +164,35 @@ def _summary(centre_ids: list[int], date_from, date_to, reviews: dict) -> Table:
     completed = Q(status=AgreementStatus.COMPLETED, ended_on__range=period)
     ended = Q(status=AgreementStatus.ENDED_EARLY, ended_on__range=period)
     migrant = "migrant"
-    agreements = Agreement.objects.filter(centre_id__in=centre_ids).aggregate(
-        signed=Count("pk", filter=first),
-        signed_people=Count(migrant, distinct=True, filter=first),
-        amended=Count("pk", filter=signed & Q(version__gt=1)),
-        amended_people=Count(migrant, distinct=True, filter=signed & Q(version__gt=1)),
-        completed=Count("pk", filter=completed),
-        completed_people=Count(migrant, distinct=True, filter=completed),
-        ended=Count("pk", filter=ended),
-        ended_people=Count(migrant, distinct=True, filter=ended),
-        days=Avg(
-            ExpressionWrapper(F("signed_on") - F("migrant__intake_on"), DurationField()),
-            filter=intake_known,
-        ),
-        days_people=Count(migrant, distinct=True, filter=intake_known),
+    rows = (
+        Agreement.objects.filter(centre_id__in=centre_ids)
+        .values("centre_id")
+        .annotate(
+            signed=Count("pk", filter=first),
+            signed_people=Count(migrant, distinct=True, filter=first),
+            amended=Count("pk", filter=signed & Q(version__gt=1)),
+            amended_people=Count(migrant, distinct=True, filter=signed & Q(version__gt=1)),
+            completed=Count("pk", filter=completed),
+            completed_people=Count(migrant, distinct=True, filter=completed),
+            ended=Count("pk", filter=ended),
+            ended_people=Count(migrant, distinct=True, filter=ended),
+            # A sum and a count rather than an average, so centres can be added up.
+            days_total=Sum(
+                ExpressionWrapper(F("signed_on") - F("migrant__intake_on"), DurationField()),
+                filter=intake_known,
+            ),
+            days_signed=Count("pk", filter=intake_known),
+            days_people=Count(migrant, distinct=True, filter=intake_known),
+        )
+        .order_by()
     )
-    table = Table(
-        key="summary",
-        title=_("Overview"),
-        row_title=_("Figure"),
-        columns=[("value", _("Count"))],
-    )
-    rows = [
-        ("agreements_signed", _("Agreements signed"), "signed"),
-        ("amendments_signed", _("Amendments signed"), "amended"),
-        ("agreements_completed", _("Agreements completed"), "completed"),
-        ("agreements_ended_early", _("Agreements ended early"), "ended"),
-    ]
-    for code, label, name in rows:
-        table.rows.append((code, label))
-        table.cells[(code, "value")] = Cell(agreements[name], agreements[f"{name}_people"])
-    for code, label, name in [
-        ("reviews_held", _("Reviews held"), "held"),
-        ("reviews_dated", _("Reviews that had a due date"), "dated"),
-        (
-            "reviews_on_time",
-            _("… held on time (at most %(days)s days after the date due)")
-            % {"days": ON_TIME_TOLERANCE_DAYS},
-            "on_time",
-        ),
-        ("reviews_late", _("… held later"), "late"),
-    ]:
-        table.rows.append((code, label))
-        table.cells[(code, "value")] = Cell(reviews[name], reviews[f"{name}_people"])
-    table.rows.append(("days_to_signature", _("Average days from intake to signature")))
-    table.cells[("days_to_signature", "value")] = Cell(
-        _days(agreements["days"]), agreements["days_people"]
-    )
-    table.lines.append(
-        ([("reviews_on_time", "value"), ("reviews_late", "value")], ("reviews_dated", "value"))
-    )
-    table.share_columns = [("share", _("Share"))]
-    dated = [table.cell("reviews_dated", "value")]
-    table.shares[("reviews_on_time", "share")] = Share(
-        [table.cell("reviews_on_time", "value")], dated
-    )
-    table.shares[("reviews_late", "share")] = Share([table.cell("reviews_late", "value")], dated)
-    return table
+    for row in rows:
+        total = row.pop("days_total")
+        row["days_total"] = total.total_seconds() / 86400 if total else 0
+        _add(by_centre, row["centre_id"], "", row)
 
 
-def _reviews(centre_ids: list[int], date_from, date_to) -> dict:
+def _review_figures(by_centre, centre_ids, date_from, date_to) -> None:
     tolerance = datetime.timedelta(days=ON_TIME_TOLERANCE_DAYS)
     dated = Q(due_on__isnull=False)
     on_time = dated & Q(lateness__lte=tolerance)
@@ -225,29 +213,17 @@ def _reviews(centre_ids: list[int], date_from, date_to) -> dict:
         named = Q(hurdle_categories__icontains=f'"{code}"')
         counts[f"hurdle_{code}"] = Count("pk", filter=named)
         counts[f"hurdle_{code}_people"] = Count(person, distinct=True, filter=named)
-    return (
+    rows = (
         Review.objects.filter(
             agreement__centre_id__in=centre_ids, held_on__range=(date_from, date_to)
         )
         .annotate(lateness=ExpressionWrapper(F("held_on") - F("due_on"), DurationField()))
-        .aggregate(**counts)
+        .values(centre_id=F("agreement__centre_id"))
+        .annotate(**counts)
+        .order_by()
     )
-
-
-def _hurdles(reviews: dict, reviews_held: Cell) -> Table:
-    table = Table(
-        key="hurdles",
-        title=_("Hurdles by kind"),
-        row_title=_("Kind of hurdle"),
-        columns=[("reviews", _("Reviews naming it"))],
-        share_columns=[("share", _("Share of reviews"))],
-    )
-    for code, label in HurdleCategory.choices:
-        table.rows.append((code, str(label)))
-        cell = Cell(reviews[f"hurdle_{code}"], reviews[f"hurdle_{code}_people"])
-        table.cells[(code, "reviews")] = cell
-        table.shares[(code, "share")] = Share([cell], [reviews_held])
-    return table
+    for row in rows:
+        _add(by_centre, row["centre_id"], "", row)
 
 
 def _latest_outcomes(centre_ids: list[int], date_from, date_to):
@@ -265,9 +241,136 @@ def _latest_outcomes(centre_ids: list[int], date_from, date_to):
     return GoalOutcome.objects.filter(pk__in=ranked.filter(rank=1).values("pk"))
 
 
-def _goals(centre_ids: list[int], date_from, date_to) -> Table:
+def _goal_figures(by_centre, centre_ids, date_from, date_to) -> None:
     latest = _latest_outcomes(centre_ids, date_from, date_to)
     person = "review__agreement__migrant"
+    centre = F("review__agreement__centre_id")
+    for row in (
+        latest.values("goal__area", "outcome", centre_id=centre)
+        .annotate(goals=Count("pk"), people=Count(person, distinct=True))
+        .order_by()
+    ):
+        key = f"goal:{row['goal__area']}:{row['outcome']}"
+        _add(by_centre, row["centre_id"], key, {"": row["goals"], ":people": row["people"]})
+    # One person can have several goals in an area: the totals' people are counted apart.
+    margins = {"total": Count(person, distinct=True)}
+    margins.update(
+        {f"area:{a}": Count(person, distinct=True, filter=Q(goal__area=a)) for a in Area.values}
+    )
+    margins.update(
+        {
+            f"outcome:{o}": Count(person, distinct=True, filter=Q(outcome=o))
+            for o in ReviewOutcome.values
+        }
+    )
+    aliases = {f"m{index}": count for index, count in enumerate(margins.values())}
+    names = dict(zip(aliases, margins, strict=True))
+    for row in latest.values(centre_id=centre).annotate(**aliases).order_by():
+        _add(
+            by_centre,
+            row.pop("centre_id"),
+            "goal_people:",
+            {names[alias]: value for alias, value in row.items()},
+        )
+
+
+def _people_figures(by_centre, centre_ids, date_from, date_to) -> None:
+    for row in (
+        Agreement.objects.filter(
+            centre_id__in=centre_ids, version=1, signed_on__range=(date_from, date_to)
+        )
+        .values(
+            "centre_id",
+            band=age_band_expression("migrant__date_of_birth", date_to),
+            group=nationality_group_expression("migrant__nationality"),
+        )
+        .annotate(people=Count("migrant", distinct=True))
+        .order_by()
+    ):
+        _add(
+            by_centre, row["centre_id"], f"people:{row['band']}:{row['group']}", {"": row["people"]}
+        )
+
+
+def figures_by_centre(
+    centre_ids: list[int], date_from: datetime.date, date_to: datetime.date
+) -> dict[int, Figures]:
+    """Every centre's additive figures for the period; a centre without any is {}."""
+    by_centre: dict[int, Figures] = {centre_id: {} for centre_id in centre_ids}
+    if centre_ids:
+        for count in (_agreement_figures, _review_figures, _goal_figures, _people_figures):
+            count(by_centre, centre_ids, date_from, date_to)
+    return by_centre
+
+
+def add_up(figures: Iterable[Figures]) -> Figures:
+    total: Figures = {}
+    for one in figures:
+        for name, value in one.items():
+            total[name] = total.get(name, 0) + value
+    return total
+
+
+# --- tables from the figures -----------------------------------------------------------------
+
+
+def _summary(f: Figures) -> Table:
+    table = Table(
+        key="summary",
+        title=_("Overview"),
+        row_title=_("Figure"),
+        columns=[("value", _("Count"))],
+    )
+    for code, label, name in [
+        ("agreements_signed", _("Agreements signed"), "signed"),
+        ("amendments_signed", _("Amendments signed"), "amended"),
+        ("agreements_completed", _("Agreements completed"), "completed"),
+        ("agreements_ended_early", _("Agreements ended early"), "ended"),
+        ("reviews_held", _("Reviews held"), "held"),
+        ("reviews_dated", _("Reviews that had a due date"), "dated"),
+        (
+            "reviews_on_time",
+            _("… held on time (at most %(days)s days after the date due)")
+            % {"days": ON_TIME_TOLERANCE_DAYS},
+            "on_time",
+        ),
+        ("reviews_late", _("… held later"), "late"),
+    ]:
+        table.rows.append((code, label))
+        table.cells[(code, "value")] = Cell(f.get(name, 0), f.get(f"{name}_people", 0))
+    table.rows.append(("days_to_signature", _("Average days from intake to signature")))
+    signed = f.get("days_signed", 0)
+    average = round(f.get("days_total", 0) / signed, 1) if signed else None
+    table.cells[("days_to_signature", "value")] = Cell(average, f.get("days_people", 0))
+    table.lines.append(
+        ([("reviews_on_time", "value"), ("reviews_late", "value")], ("reviews_dated", "value"))
+    )
+    table.share_columns = [("share", _("Share"))]
+    dated = [table.cell("reviews_dated", "value")]
+    table.shares[("reviews_on_time", "share")] = Share(
+        [table.cell("reviews_on_time", "value")], dated
+    )
+    table.shares[("reviews_late", "share")] = Share([table.cell("reviews_late", "value")], dated)
+    return table
+
+
+def _hurdles(f: Figures, reviews_held: Cell) -> Table:
+    table = Table(
+        key="hurdles",
+        title=_("Hurdles by kind"),
+        row_title=_("Kind of hurdle"),
+        columns=[("reviews", _("Reviews naming it"))],
+        share_columns=[("share", _("Share of reviews"))],
+    )
+    for code, label in HurdleCategory.choices:
+        table.rows.append((code, str(label)))
+        cell = Cell(f.get(f"hurdle_{code}", 0), f.get(f"hurdle_{code}_people", 0))
+        table.cells[(code, "reviews")] = cell
+        table.shares[(code, "share")] = Share([cell], [reviews_held])
+    return table
+
+
+def _goals(f: Figures) -> Table:
     table = Table(
         key="goals",
         title=_("Goals by area and outcome"),
@@ -275,32 +378,14 @@ def _goals(centre_ids: list[int], date_from, date_to) -> Table:
         columns=[(code, str(label)) for code, label in ReviewOutcome.choices],
         rows=[(code, str(label)) for code, label in Area.choices],
     )
-    for row in (
-        latest.values("goal__area", "outcome")
-        .annotate(goals=Count("pk"), people=Count(person, distinct=True))
-        .order_by()
-    ):
-        if row["goal__area"] in Area.values:
-            table.cells[(row["goal__area"], row["outcome"])] = Cell(row["goals"], row["people"])
     for area in Area.values:
         for outcome in ReviewOutcome.values:
-            table.cells.setdefault((area, outcome), Cell(0, 0))
-    # One person can have several goals in an area: the totals' people are counted apart.
-    margins = latest.aggregate(
-        total=Count(person, distinct=True),
-        **{
-            f"area_{area}": Count(person, distinct=True, filter=Q(goal__area=area))
-            for area in Area.values
-        },
-        **{
-            f"outcome_{outcome}": Count(person, distinct=True, filter=Q(outcome=outcome))
-            for outcome in ReviewOutcome.values
-        },
-    )
-    people = {("total", "total"): margins["total"]}
-    people.update({(area, "total"): margins[f"area_{area}"] for area in Area.values})
+            key = f"goal:{area}:{outcome}"
+            table.cells[(area, outcome)] = Cell(f.get(key, 0), f.get(f"{key}:people", 0))
+    people = {("total", "total"): f.get("goal_people:total", 0)}
+    people.update({(a, "total"): f.get(f"goal_people:area:{a}", 0) for a in Area.values})
     people.update(
-        {("total", outcome): margins[f"outcome_{outcome}"] for outcome in ReviewOutcome.values}
+        {("total", o): f.get(f"goal_people:outcome:{o}", 0) for o in ReviewOutcome.values}
     )
     table.add_totals(("total", _("All areas")), ("total", _("All goals")), people=people)
     # Attainment is measured on the goals that have come to an end; goals still in
@@ -318,7 +403,7 @@ def _goals(centre_ids: list[int], date_from, date_to) -> Table:
     return table
 
 
-def _people(centre_ids: list[int], date_from, date_to) -> Table:
+def _people(f: Figures) -> Table:
     table = Table(
         key="people",
         title=_("People with an agreement signed in the period"),
@@ -328,39 +413,30 @@ def _people(centre_ids: list[int], date_from, date_to) -> Table:
         rows=[(code, str(label)) for code, label, _low, _up in AGE_BANDS]
         + [(UNKNOWN, _("not recorded"))],
     )
-    for row in (
-        Agreement.objects.filter(
-            centre_id__in=centre_ids, version=1, signed_on__range=(date_from, date_to)
-        )
-        .values(
-            band=age_band_expression("migrant__date_of_birth", date_to),
-            group=nationality_group_expression("migrant__nationality"),
-        )
-        .annotate(people=Count("migrant", distinct=True))
-        .order_by()
-    ):
-        table.cells[(row["band"], row["group"])] = Cell(row["people"], row["people"])
     for band, _label in table.rows:
         for group, _label in table.columns:
-            table.cells.setdefault((band, group), Cell(0, 0))
+            people = f.get(f"people:{band}:{group}", 0)
+            table.cells[(band, group)] = Cell(people, people)
     table.add_totals(("total", _("All ages")), ("total", _("All nationalities")))
     return table
 
 
-def evaluation(
-    *, centres: Iterable[CounsellingCentre], date_from: datetime.date, date_to: datetime.date
+def evaluation_from_figures(
+    figures: Figures,
+    *,
+    centres: list[CounsellingCentre],
+    date_from: datetime.date,
+    date_to: datetime.date,
+    as_of: datetime.datetime | None = None,
 ) -> Evaluation:
-    centres = list(centres)
-    centre_ids = [c.pk for c in centres]
-    reviews = _reviews(centre_ids, date_from, date_to)  # also counts the hurdles
-    summary = _summary(centre_ids, date_from, date_to, reviews)
-    hurdles = _hurdles(reviews, summary.cell("reviews_held", "value"))
+    summary = _summary(figures)
     return Evaluation(
         date_from=date_from,
         date_to=date_to,
         centres=centres,
         summary=summary,
-        goals=_goals(centre_ids, date_from, date_to),
-        hurdles=hurdles,
-        people=_people(centre_ids, date_from, date_to),
+        goals=_goals(figures),
+        hurdles=_hurdles(figures, summary.cell("reviews_held", "value")),
+        people=_people(figures),
+        as_of=as_of,
     )

@@ -66,6 +66,10 @@ def _about(evaluation: Evaluation) -> list[tuple[str, str]]:
         (_("Counselling centres"), "; ".join(c.name for c in evaluation.centres)),
         (_("Created on"), f"{timezone.localdate():%d.%m.%Y}"),
         (
+            _("Figures as of"),
+            f"{timezone.localtime(evaluation.as_of or timezone.now()):%d.%m.%Y %H:%M}",
+        ),
+        (
             _("Protection of small groups"),
             _(
                 "Figures of fewer than %(n)s people are suppressed (%(mark)s), and so is "

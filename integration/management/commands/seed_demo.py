@@ -18,6 +18,10 @@ class Command(BaseCommand):
             step_started = time.monotonic()
             step(seed=seed)
             self.stdout.write(f"  {step.__name__}: {time.monotonic() - step_started:.1f} s")
+        # The demo is written in bulk, which sends no signals: drop figures kept from before.
+        from agreements.services.reports.snapshots import forget
+
+        forget()
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready in {time.monotonic() - started:.1f} s.")
         )
