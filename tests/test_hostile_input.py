@@ -271,7 +271,10 @@ def _throw(
     url = location.page_url(graph)
     response = client.get(url)
     first_seen = location.find(forms_on_page(response.content.decode(), url))
-    assert first_seen is not None, f"{url} no longer offers the form {location.key}"
+    assert first_seen is not None, (
+        f"{url} no longer offers the form {location.key}: {response.status_code}, forms "
+        f"{[form.action for form in forms_on_page(response.content.decode(), url)]}"
+    )
     fields = first_seen.editable()
     # A form of hidden fields only (e.g. an export of the current filter) can only be
     # tampered with; it need not explain itself to the tamperer.
