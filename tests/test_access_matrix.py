@@ -150,6 +150,8 @@ def _fingerprint() -> str:
             continue
         if model._meta.label == "counselling_sites.User":
             continue  # logging in stamps last_login
+        if model._meta.label == "agreements.EvaluationFigures":
+            continue  # opening the evaluation keeps the figures of one's own centres
         rows = model._base_manager.order_by("pk").values_list()
         digest.update(f"{model._meta.label}:{list(rows)!r}".encode())
     return digest.hexdigest()
