@@ -20,7 +20,13 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
     def supervised_centre_ids(self) -> list[int]:
-        return [m.centre_id for m in self.memberships_cached() if m.role == Role.SUPERVISOR]
+        # Kept with the memberships: views test many centres against it (an evaluator
+        # supervises hundreds), and rebuilding it per test made those pages quadratic.
+        if not hasattr(self, "_supervised_ids_cache"):
+            self._supervised_ids_cache = [
+                m.centre_id for m in self.memberships_cached() if m.role == Role.SUPERVISOR
+            ]
+        return self._supervised_ids_cache
 
     def centre_ids(self) -> list[int]:
         return [m.centre_id for m in self.memberships_cached()]

@@ -316,10 +316,11 @@ def dashboard_list(request: HttpRequest) -> HttpResponse:
 
 
 def _evaluation_form(request: HttpRequest, data) -> EvaluationForm:
+    supervised = set(request.user.supervised_centre_ids())
     centres = [
         membership.centre
         for membership in request.user.memberships_cached()
-        if membership.centre_id in request.user.supervised_centre_ids()
+        if membership.centre_id in supervised
     ]
     return EvaluationForm(data, centres=centres)
 
