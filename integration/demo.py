@@ -36,7 +36,7 @@ from integration.models import (
     CounsellingSession,
     Migrant,
     Qualification,
-    normalise_for_search,
+    search_text_of,
 )
 from sites.enums import Area, PartnerKind, Role
 from sites.models import CounsellingCentre, Membership, Partner, User
@@ -458,11 +458,7 @@ def seed_cases(*, seed: int, today: datetime.date | None = None) -> None:
             key = (centre.pk, person.intake_on.year)
             numbers[key] = numbers.get(key, 0) + 1
             person.case_number = f"{centre.code}-{key[1]}-{numbers[key]:04d}"
-            person.search_text = normalise_for_search(
-                " ".join(
-                    [person.first_name, person.last_name, person.name_latin, person.case_number]
-                )
-            )
+            person.search_text = search_text_of(person)
             people.append(person)
     people.sort(key=lambda person: person.intake_on)
     people = bulk_create_with_history(people, Migrant, batch_size=500)

@@ -49,6 +49,13 @@ def normalise_for_search(text: str) -> str:
     return " ".join(folded.split())
 
 
+def search_text_of(person) -> str:
+    """What the caseload search matches a person by (also for historical model instances)."""
+    return normalise_for_search(
+        " ".join([person.first_name, person.last_name, person.name_latin, person.case_number])
+    )
+
+
 class MigrantQuerySet(models.QuerySet):
     def visible_to(self, user) -> MigrantQuerySet:
         if not user.is_authenticated:
@@ -238,9 +245,7 @@ class Migrant(models.Model):
         return f"{self.full_name} ({self.case_number})"
 
     def save(self, *args, **kwargs):
-        self.search_text = normalise_for_search(
-            " ".join([self.first_name, self.last_name, self.name_latin, self.case_number])
-        )
+        self.search_text = search_text_of(self)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

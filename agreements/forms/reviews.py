@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agreements.enums import HurdleCategory, ReviewOutcome
 from agreements.models import Agreement, Goal
-from agreements.services.drafting import add_months
+from agreements.services.reports.evaluation import default_evaluation_period
 from agreements.services.reviews import FINAL_OUTCOMES, initial_outcome, suggested_next_review
 from integration.forms import DateInput
 from sites.models import CounsellingCentre, Partner
@@ -143,11 +141,6 @@ class ReviewsDueForm(CounsellorFilterForm):
     ]
     state = forms.ChoiceField(label=_("Reviews"), choices=STATES, required=False)
     field_order = ["state", "counsellor"]
-
-
-def default_evaluation_period(today: datetime.date) -> tuple[datetime.date, datetime.date]:
-    """The last twelve months, this one included."""
-    return add_months(today.replace(day=1), -11), today
 
 
 class EvaluationForm(forms.Form):

@@ -5,7 +5,7 @@ database."""
 
 from django.db import migrations
 
-from integration.models import LETTERS_WITHOUT_DECOMPOSITION, normalise_for_search
+from integration.models import LETTERS_WITHOUT_DECOMPOSITION, search_text_of
 
 
 def refold(apps, schema_editor):
@@ -16,9 +16,7 @@ def refold(apps, schema_editor):
     for person in Migrant.objects.filter(search_text__regex=pattern).only(
         "pk", "first_name", "last_name", "name_latin", "case_number"
     ):
-        person.search_text = normalise_for_search(
-            " ".join([person.first_name, person.last_name, person.name_latin, person.case_number])
-        )
+        person.search_text = search_text_of(person)
         changed.append(person)
     Migrant.objects.bulk_update(changed, ["search_text"], batch_size=1000)
 

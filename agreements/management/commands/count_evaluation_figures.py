@@ -12,8 +12,8 @@ import time
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from agreements.forms.reviews import default_evaluation_period
 from agreements.models import EvaluationFigures
+from agreements.services.reports.evaluation import default_evaluation_period
 from agreements.services.reports.snapshots import count_and_keep
 from sites.models import CounsellingCentre
 

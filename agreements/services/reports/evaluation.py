@@ -113,8 +113,9 @@ def nationality_group_expression(path: str) -> Case:
     return Case(*whens, default=Value(OTHER_NATIONALITY[0]), output_field=CharField())
 
 
-def _days(duration: datetime.timedelta | None) -> float | None:
-    return None if duration is None else round(duration.total_seconds() / 86400, 1)
+def default_evaluation_period(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The last twelve months, this one included."""
+    return add_months(today.replace(day=1), -11), today
 
 
 Figures = dict[str, float]  # additive counts of one centre or the sum of several
@@ -146,10 +147,9 @@ class Evaluation:
         return self.goals.share(area or "total", "achieved").value
 
 
-def _add(by_centre: dict[int, Figures], centre_id: int, prefix: str, row: dict) -> None:
-    figures = by_centre.setdefault(centre_id, {})
+def _add(figures: Figures, row: dict, prefix: str = "") -> None:
     for name, value in row.items():
-        if name != "centre_id" and value:
+        if value:
             figures[prefix + name] = figures.get(prefix + name, 0) + value
 
 
@@ -189,7 +189,7 @@ def _agreement_figures(by_centre, centre_ids, date_from, date_to) -> None:
     for row in rows:
         total = row.pop("days_total")
         row["days_total"] = total.total_seconds() / 86400 if total else 0
-        _add(by_centre, row["centre_id"], "", row)
+        _add(by_centre[row.pop("centre_id")], row)
 
 
 def _review_figures(by_centre, centre_ids, date_from, date_to) -> None:
@@ -223,7 +223,7 @@ def _review_figures(by_centre, centre_ids, date_from, date_to) -> None:
         .order_by()
     )
     for row in rows:
-        _add(by_centre, row["centre_id"], "", row)
+        _add(by_centre[row.pop("centre_id")], row)
 
 
 def _latest_outcomes(centre_ids: list[int], date_from, date_to):
@@ -251,27 +251,20 @@ def _goal_figures(by_centre, centre_ids, date_from, date_to) -> None:
         .order_by()
     ):
         key = f"goal:{row['goal__area']}:{row['outcome']}"
-        _add(by_centre, row["centre_id"], key, {"": row["goals"], ":people": row["people"]})
+        _add(by_centre[row["centre_id"]], {"": row["goals"], ":people": row["people"]}, key)
     # One person can have several goals in an area: the totals' people are counted apart.
     margins = {"total": Count(person, distinct=True)}
     margins.update(
-        {f"area:{a}": Count(person, distinct=True, filter=Q(goal__area=a)) for a in Area.values}
+        {f"area_{a}": Count(person, distinct=True, filter=Q(goal__area=a)) for a in Area.values}
     )
     margins.update(
         {
-            f"outcome:{o}": Count(person, distinct=True, filter=Q(outcome=o))
+            f"outcome_{o}": Count(person, distinct=True, filter=Q(outcome=o))
             for o in ReviewOutcome.values
         }
     )
-    aliases = {f"m{index}": count for index, count in enumerate(margins.values())}
-    names = dict(zip(aliases, margins, strict=True))
-    for row in latest.values(centre_id=centre).annotate(**aliases).order_by():
-        _add(
-            by_centre,
-            row.pop("centre_id"),
-            "goal_people:",
-            {names[alias]: value for alias, value in row.items()},
-        )
+    for row in latest.values(centre_id=centre).annotate(**margins).order_by():
+        _add(by_centre[row.pop("centre_id")], row, "goal_people:")
 
 
 def _people_figures(by_centre, centre_ids, date_from, date_to) -> None:
@@ -287,9 +280,8 @@ def _people_figures(by_centre, centre_ids, date_from, date_to) -> None:
         .annotate(people=Count("migrant", distinct=True))
         .order_by()
     ):
-        _add(
-            by_centre, row["centre_id"], f"people:{row['band']}:{row['group']}", {"": row["people"]}
-        )
+        key = f"people:{row['band']}:{row['group']}"
+        _add(by_centre[row["centre_id"]], {"": row["people"]}, key)
 
 
 def figures_by_centre(
@@ -306,8 +298,7 @@ def figures_by_centre(
 def add_up(figures: Iterable[Figures]) -> Figures:
     total: Figures = {}
     for one in figures:
-        for name, value in one.items():
-            total[name] = total.get(name, 0) + value
+        _add(total, one)
     return total
 
 
@@ -383,9 +374,9 @@ def _goals(f: Figures) -> Table:
             key = f"goal:{area}:{outcome}"
             table.cells[(area, outcome)] = Cell(f.get(key, 0), f.get(f"{key}:people", 0))
     people = {("total", "total"): f.get("goal_people:total", 0)}
-    people.update({(a, "total"): f.get(f"goal_people:area:{a}", 0) for a in Area.values})
+    people.update({(a, "total"): f.get(f"goal_people:area_{a}", 0) for a in Area.values})
     people.update(
-        {("total", o): f.get(f"goal_people:outcome:{o}", 0) for o in ReviewOutcome.values}
+        {("total", o): f.get(f"goal_people:outcome_{o}", 0) for o in ReviewOutcome.values}
     )
     table.add_totals(("total", _("All areas")), ("total", _("All goals")), people=people)
     # Attainment is measured on the goals that have come to an end; goals still in
