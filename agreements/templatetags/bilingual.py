@@ -6,9 +6,7 @@ from django.utils.html import format_html
 register = template.Library()
 
 
-@register.simple_tag(takes_context=True)
-def bi(context, key: str, choice: str = "", **params):
-    """`{% bi "goals" %}` or `{% bi "area" goal.area %}` or `{% bi "reviews_text" months=3 %}`."""
+def _texts(context, key: str, choice: str, params: dict) -> tuple[str, str | None]:
     german = context["de"][key]
     other = context["x"][key] if context.get("x") else None
     if choice:
@@ -16,10 +14,38 @@ def bi(context, key: str, choice: str = "", **params):
     if params:
         german = german % params
         other = other % {k: f"\u2068{v}\u2069" for k, v in params.items()} if other else None
-    if not other or other == german:
+    return german, (other if other != german else None)
+
+
+@register.simple_tag(takes_context=True)
+def bi(context, key: str, choice: str = "", **params):
+    """`{% bi "goals" %}` or `{% bi "area" goal.area %}` or `{% bi "reviews_text" months=3 %}`.
+
+    The translation goes on its own line under the German text.
+    """
+    german, other = _texts(context, key, choice, params)
+    if not other:
         return format_html('<span class="de">{}</span>', german)
     return format_html(
         '<span class="de">{}</span><span class="x" lang="{}" dir="{}">{}</span>',
+        german,
+        context["x_lang"],
+        context["x_dir"],
+        other,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def bi_inline(context, key: str, choice: str = ""):
+    """`{% bi_inline "status" %}`: German and translation on one line, "Status / الحالة".
+
+    The separator stays outside the right-to-left span so that it stands between the two.
+    """
+    german, other = _texts(context, key, choice, {})
+    if not other:
+        return format_html('<span class="de">{}</span>', german)
+    return format_html(
+        '<span class="de">{}</span> / <span lang="{}" dir="{}">{}</span>',
         german,
         context["x_lang"],
         context["x_dir"],

@@ -123,6 +123,82 @@ def test_pdf_is_pdf_a_with_metadata_and_embedded_fonts(agreement):
     assert fonts and all(fonts.values()), fonts
 
 
+def test_status_line_puts_german_and_translation_side_by_side(agreement):
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    with translation.override("de"):
+        html = render_to_string("agreements/pdf/agreement.html", agreement_context(agreement))
+    # The separator stands outside the right-to-left span, so it stays between the two.
+    assert 'Status</span> / <span lang="ar" dir="rtl">الحالة</span>:' in html
+
+
+def _element_names(html: str) -> set[str]:
+    from html.parser import HTMLParser
+
+    names: set[str] = set()
+
+    class Collector(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            names.add(tag)
+
+    Collector().feed(html)
+    return names
+
+
+def test_lean_user_agent_stylesheet_covers_every_element_of_the_pdf_templates(
+    agreement, rf, counsellor
+):
+    """The PDFs use the project's cut-down user-agent stylesheet: an element it does not
+    know would lose its display (a table cell laid out inline, a heading without margins)."""
+    import re
+
+    from django.template.loader import render_to_string
+    from django.utils import translation
+    from weasyprint import HTML
+
+    from agreements.pdf import STYLESHEET_DIR, USER_AGENT_STYLESHEET
+    from integration.privacy import build_personal_data_export
+
+    assert "_ua_stylesheets" in vars(HTML), "WeasyPrint's user-agent hook has gone"
+    with translation.override("de"):
+        agreement_html = render_to_string(
+            "agreements/pdf/agreement.html",
+            agreement_context(agreement, verification_code="ABCD-EFGH", verification_url="x"),
+        )
+        blank_html = render_to_string(
+            "agreements/pdf/agreement.html", agreement_context(agreement, blank=True)
+        )
+        export = build_personal_data_export(migrant=agreement.migrant, user=counsellor)
+        export_html = render_to_string(
+            "integration/privacy_export_pdf.html",
+            {"export": export, "migrant": agreement.migrant},
+        )
+    used = set().union(*(_element_names(h) for h in (agreement_html, blank_html, export_html)))
+    ua = re.sub(r"/\*.*?\*/", "", (STYLESHEET_DIR / USER_AGENT_STYLESHEET).read_text(), flags=re.S)
+    styled = set(re.findall(r"(?<![\w.#:-])([a-z][a-z0-9]*)(?=[^{}]*\{)", ua))
+    assert used - {"span", "br", "strong", "em", "small", "img"} <= styled, used - styled
+
+
+def test_pdfs_render_in_more_than_one_thread(agreement):
+    """Each worker thread keeps its own fonts and stylesheets (Pango's are not shared)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from agreements.pdf import AGREEMENT_STYLESHEET, html_to_pdf
+
+    with translation.override("de"):
+        html = render_to_string("agreements/pdf/agreement.html", agreement_context(agreement))
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        pdfs = list(pool.map(lambda _: html_to_pdf(html, (AGREEMENT_STYLESHEET,)), range(3)))
+    pdfs.append(html_to_pdf(html, (AGREEMENT_STYLESHEET,)))
+    for pdf in pdfs:
+        text = _text(pdf)
+        assert "Beim Kurs anmelden" in text and "الاندماج" in text
+
+
 def test_frozen_pdf_stays_byte_identical_after_an_amendment(signed, counsellor):
     document = SignedDocument.objects.get(agreement=signed)
     with document.pdf.open("rb") as handle:
