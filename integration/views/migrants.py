@@ -21,7 +21,6 @@ from integration.forms import (
     QualificationFormSet,
     ReassignForm,
     ReopenCaseForm,
-    SessionForm,
     posted,
 )
 from integration.history import person_history
@@ -128,7 +127,6 @@ def migrant_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "other_consents": [c for c in consents if not c.is_valid_on(today)],
             "children": migrant.children.all(),
             "qualifications": migrant.qualifications.all(),
-            "session_form": SessionForm.for_new_session(migrant),
             "warnings": person_warnings(migrant, today),
             "recent_changes": person_history(migrant)[:RECENT_CHANGES],
             "person_agreements": migrant.agreements.order_by("-created_at", "-version"),

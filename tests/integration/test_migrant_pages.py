@@ -436,8 +436,37 @@ def test_session_form_suggests_the_person_s_interpreter_language(counsellor_clie
     migrant.interpreter_needed = True
     migrant.interpreter_language = "fa"
     migrant.save()
-    response = counsellor_client.get(migrant.get_absolute_url())
-    assert response.context["session_form"].initial["interpreter_language"] == "fa"
+    response = counsellor_client.get(
+        reverse("integration:session-add", args=[migrant.pk]), HTTP_HX_REQUEST="true"
+    )
+    assert '<option value="fa" selected>' in response.content.decode()
+
+
+def test_person_page_loads_the_session_form_only_when_it_is_opened(counsellor_client, migrant):
+    add_url = reverse("integration:session-add", args=[migrant.pk])
+    page = counsellor_client.get(migrant.get_absolute_url()).content.decode()
+    assert 'name="duration_minutes"' not in page
+    assert f'data-hx-get="{add_url}" data-hx-trigger="toggle once"' in page
+    # Without JavaScript the opened section offers a link to the form's own page.
+    assert f'<a href="{add_url}">' in page
+
+    fragment = counsellor_client.get(add_url, HTTP_HX_REQUEST="true")
+    assert fragment.status_code == 200
+    assert "<html" not in fragment.content.decode()
+    assert f'data-hx-post="{add_url}"' in fragment.content.decode()
+
+    whole_page = counsellor_client.get(add_url)
+    assert whole_page.status_code == 200
+    assert "<html" in whole_page.content.decode()
+    assert 'name="duration_minutes"' in whole_page.content.decode()
+
+
+def test_no_session_form_is_offered_for_an_anonymised_case(counsellor_client, migrant):
+    migrant.anonymised_at = timezone.now()
+    migrant.save()
+    response = counsellor_client.get(reverse("integration:session-add", args=[migrant.pk]))
+    assert response.status_code == 302
+    assert response.url == migrant.get_absolute_url()
 
 
 def test_session_is_edited_inline_with_htmx(counsellor_client, colleague, client, migrant):
