@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import datetime
+
+from django.utils.translation import get_language, gettext
 
 from integration.models import Child, Consent, CounsellingSession, Migrant, Qualification
 
@@ -29,15 +32,44 @@ class HistoryEntry:
     changes: list[tuple[str, str, str]] = field(default_factory=list)
 
 
-def _value(model, name: str, value) -> str:
-    model_field = model._meta.get_field(name)
+@dataclass(frozen=True)
+class _Column:
+    """A compared column of a history table, with what it takes to show its values."""
+
+    attname: str
+    field_name: str
+    verbose_name: object  # lazy: translated when shown
+    choices: dict | None
+    is_relation: bool
+
+
+@functools.cache
+def _columns(model, language: str) -> tuple[_Column, ...]:
+    """Computed once per model and language (country names are translated when the choices
+    are built): the person page compares every column of every history row and had been
+    looking up fields and flattening choices for each value (a sixth of its CPU time)."""
+    fields = [
+        f for f in model._meta.concrete_fields if f.name not in HIDDEN_FIELDS and f.name != "id"
+    ]
+    ordered = [f for f in fields if not f.is_relation] + [f for f in fields if f.is_relation]
+    return tuple(
+        _Column(
+            attname=f.attname,
+            field_name=f.name,
+            verbose_name=f.verbose_name,
+            choices=dict(f.flatchoices) if f.choices else None,
+            is_relation=f.is_relation,
+        )
+        for f in ordered
+    )
+
+
+def _value(column: _Column, value) -> str:
     if value in (None, ""):
         return "–"
-    if model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value))
+    if column.choices is not None:
+        return str(column.choices.get(value, value))
     if isinstance(value, bool):
-        from django.utils.translation import gettext
-
         return gettext("yes") if value else gettext("no")
     if hasattr(value, "strftime"):
         return value.strftime("%d.%m.%Y")
@@ -47,35 +79,28 @@ def _value(model, name: str, value) -> str:
 def _entries_for(model, records) -> list[HistoryEntry]:
     by_object: dict[int, object] = {}
     entries = []
-    names = [
-        f.name
-        for f in model._meta.concrete_fields
-        if f.name not in HIDDEN_FIELDS and f.name != "id" and not f.is_relation
-    ] + [
-        f.attname
-        for f in model._meta.concrete_fields
-        if f.is_relation and f.name not in HIDDEN_FIELDS
-    ]
+    columns = _columns(model, get_language())
+    kind = str(model._meta.verbose_name)
+    label_of = LABELS.get(model, lambda r: "")
     for record in records:  # oldest first
         previous = by_object.get(record.id)
         changes = []
-        for name in names:
-            new = getattr(record, name, None)
-            old = getattr(previous, name, None) if previous is not None else None
+        for column in columns:
+            new = getattr(record, column.attname, None)
+            old = getattr(previous, column.attname, None) if previous is not None else None
             if previous is None and new in (None, "", [], False):
                 continue
             if previous is not None and old == new:
                 continue
-            field_name = name[:-3] if name.endswith("_id") else name
-            label = str(model._meta.get_field(field_name).verbose_name)
-            if name.endswith("_id"):
+            label = str(column.verbose_name)
+            if column.is_relation:
                 changes.append((label, "–" if old is None else f"#{old}", f"#{new}"))
             else:
                 changes.append(
                     (
                         label,
-                        "" if previous is None else _value(model, name, old),
-                        _value(model, name, new),
+                        "" if previous is None else _value(column, old),
+                        _value(column, new),
                     )
                 )
         by_object[record.id] = record
@@ -85,14 +110,20 @@ def _entries_for(model, records) -> list[HistoryEntry]:
             HistoryEntry(
                 when=record.history_date,
                 user=record.history_user,
-                kind=str(model._meta.verbose_name),
+                kind=kind,
                 action=record.history_type,
-                object_label=LABELS.get(model, lambda r: "")(record),
+                object_label=label_of(record),
                 reason=record.history_change_reason or "",
                 changes=changes,
             )
         )
     return entries
+
+
+def _history_rows(model):
+    """The historical model's plain manager: `Model.history` builds a new manager class on
+    every access."""
+    return model.history.model._default_manager
 
 
 def person_history(migrant: Migrant) -> list[HistoryEntry]:
@@ -101,11 +132,11 @@ def person_history(migrant: Migrant) -> list[HistoryEntry]:
     One query per kind of record, whatever the number of changes.
     """
     sources = [
-        (Migrant, Migrant.history.filter(id=migrant.pk)),
-        (Child, Child.history.filter(migrant_id=migrant.pk)),
-        (Qualification, Qualification.history.filter(migrant_id=migrant.pk)),
-        (Consent, Consent.history.filter(migrant_id=migrant.pk)),
-        (CounsellingSession, CounsellingSession.history.filter(migrant_id=migrant.pk)),
+        (Migrant, _history_rows(Migrant).filter(id=migrant.pk)),
+        (Child, _history_rows(Child).filter(migrant_id=migrant.pk)),
+        (Qualification, _history_rows(Qualification).filter(migrant_id=migrant.pk)),
+        (Consent, _history_rows(Consent).filter(migrant_id=migrant.pk)),
+        (CounsellingSession, _history_rows(CounsellingSession).filter(migrant_id=migrant.pk)),
     ]
     entries: list[HistoryEntry] = []
     for model, records in sources:

@@ -168,3 +168,19 @@ def test_person_history_is_newest_first_across_record_kinds(counsellor, migrant)
     whens = [entry.when for entry in person_history(migrant)]
     assert whens == sorted(whens, reverse=True)
     assert len(whens) == 3
+
+
+def test_person_history_shows_choices_in_the_reader_s_language(counsellor, migrant):
+    from django.utils import translation
+
+    migrant.nationality = "SY"
+    migrant.german_level = "B1"
+    migrant.save()
+
+    def shown(language: str) -> set[str]:
+        with translation.override(language):
+            return {new for entry in person_history(migrant) for _label, _old, new in entry.changes}
+
+    assert "Syrien" in shown("de")
+    assert "Syria" in shown("en")
+    assert "Syrien" in shown("de")
