@@ -1,7 +1,11 @@
-"""Bilingual fixed texts for the printed agreement: German first, then the document language."""
+"""Bilingual fixed texts for the printed agreement: German first, then the document language.
+
+The German text is left bare (no element of its own): every element is a box WeasyPrint
+lays out, and the labels are a third of the document's elements.
+"""
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 
 register = template.Library()
 
@@ -25,9 +29,9 @@ def bi(context, key: str, choice: str = "", **params):
     """
     german, other = _texts(context, key, choice, params)
     if not other:
-        return format_html('<span class="de">{}</span>', german)
+        return conditional_escape(german)
     return format_html(
-        '<span class="de">{}</span><span class="x" lang="{}" dir="{}">{}</span>',
+        '{}<span class="x" lang="{}" dir="{}">{}</span>',
         german,
         context["x_lang"],
         context["x_dir"],
@@ -43,9 +47,9 @@ def bi_inline(context, key: str, choice: str = ""):
     """
     german, other = _texts(context, key, choice, {})
     if not other:
-        return format_html('<span class="de">{}</span>', german)
+        return conditional_escape(german)
     return format_html(
-        '<span class="de">{}</span> / <span lang="{}" dir="{}">{}</span>',
+        '{} / <span lang="{}" dir="{}">{}</span>',
         german,
         context["x_lang"],
         context["x_dir"],

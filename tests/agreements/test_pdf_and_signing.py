@@ -130,7 +130,7 @@ def test_status_line_puts_german_and_translation_side_by_side(agreement):
     with translation.override("de"):
         html = render_to_string("agreements/pdf/agreement.html", agreement_context(agreement))
     # The separator stands outside the right-to-left span, so it stays between the two.
-    assert 'Status</span> / <span lang="ar" dir="rtl">الحالة</span>:' in html
+    assert 'Status / <span lang="ar" dir="rtl">الحالة</span>:' in html
 
 
 def _element_names(html: str) -> set[str]:
