@@ -114,3 +114,29 @@ def test_the_nightly_count_covers_every_centre_and_is_safe_to_run_twice(centre, 
     kept = EvaluationFigures.objects.get(centre=centre)
     assert kept.figures["signed"] == 1
     assert kept.date_to == timezone.localdate()
+
+
+def test_editing_a_draft_keeps_the_figures_and_signing_it_counts_anew(centre, counsellor):
+    from agreements.enums import AgreementStatus
+    from agreements.services.drafting import add_goal
+    from tests.factories import AgreementFactory
+
+    _signed(centre, intake_days=10)
+    draft = AgreementFactory(migrant=MigrantFactory(centre=centre, counsellor=counsellor))
+    _report(centre)
+
+    draft.situation_language = "Deutsch B1"
+    draft.save()
+    goal = add_goal(user=counsellor, agreement=draft, area="language", text="B1 bestehen")
+    goal.text = "B1-Prüfung bestehen"
+    goal.save()
+    kept = _report(centre)
+    assert kept.as_of is not None, "a draft counts in no figure"
+    assert kept.figure("agreements_signed") == 1
+
+    draft.status = AgreementStatus.ACTIVE
+    draft.signed_on = datetime.date(2026, 4, 1)
+    draft.save()
+    recounted = _report(centre)
+    assert recounted.as_of is None
+    assert recounted.figure("agreements_signed") == 2
