@@ -1,5 +1,7 @@
 import logging
+import time
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template import loader
@@ -28,3 +30,40 @@ class DatabaseUnavailableMiddleware:
             response["Retry-After"] = "30"
             return response
         return None
+
+
+SEEN = "_seen"
+
+
+def _mark_seen(session, now: int) -> None:
+    session[SEEN] = now
+
+
+def session_seen_at_login(sender, request, user, **kwargs) -> None:
+    """Logging in writes the session anyway: the next minute needs no further write."""
+    if request is not None and hasattr(request, "session"):
+        _mark_seen(request.session, int(time.time()))
+
+
+class IdleSessionMiddleware:
+    """Keeps a session alive while it is used, so that it ends after SESSION_COOKIE_AGE idle.
+
+    Django's SESSION_SAVE_EVERY_REQUEST does that by writing the session row on every
+    request: one UPDATE and one COMMIT (a WAL flush) per page view. Writing it when the last
+    write is more than SESSION_REFRESH_SECONDS old keeps the idle limit to within that
+    margin at a fraction of the writes. Placed right after SessionMiddleware, so that its
+    write is the one SessionMiddleware makes on the way out.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = request.session
+        # No key: no session cookie came, or the view ended the session (log-out).
+        if session.session_key is not None and not session.is_empty():
+            now = int(time.time())
+            if now - session.get(SEEN, 0) >= settings.SESSION_REFRESH_SECONDS:
+                _mark_seen(session, now)
+        return response

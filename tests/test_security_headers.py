@@ -55,7 +55,8 @@ def production_settings() -> dict:
         "SESSION_COOKIE_SAMESITE",
         "SESSION_COOKIE_AGE",
         "SESSION_EXPIRE_AT_BROWSER_CLOSE",
-        "SESSION_SAVE_EVERY_REQUEST",
+        "SESSION_REFRESH_SECONDS",
+        "MIDDLEWARE",
         "CSRF_COOKIE_SECURE",
         "CSRF_COOKIE_HTTPONLY",
         "SECURE_HSTS_SECONDS",
@@ -106,7 +107,9 @@ def test_production_settings_force_https_and_secure_cookies(production_settings)
 
 def test_production_sessions_expire_when_idle_and_with_the_browser(production_settings):
     assert production_settings["SESSION_COOKIE_AGE"] <= 60 * 60
-    assert production_settings["SESSION_SAVE_EVERY_REQUEST"] is True  # idle, not absolute
+    # Idle, not absolute: a used session is written again at least once a minute.
+    assert "integration.middleware.IdleSessionMiddleware" in production_settings["MIDDLEWARE"]
+    assert production_settings["SESSION_REFRESH_SECONDS"] <= 60
     assert production_settings["SESSION_EXPIRE_AT_BROWSER_CLOSE"] is True
     assert production_settings["SESSION_COOKIE_SAMESITE"] in {"Lax", "Strict"}
 
@@ -201,6 +204,35 @@ def test_session_cookie_is_secure_httponly_and_samesite(client, settings, counse
     assert (cookie["secure"], cookie["httponly"], cookie["samesite"]) == (True, True, "Lax")
     # Expires with the browser: no persistent expiry date on the cookie.
     assert cookie["expires"] == ""
+
+
+def _expiry(client) -> datetime.datetime:
+    return Session.objects.get(session_key=client.session.session_key).expire_date
+
+
+@pytest.mark.django_db
+def test_a_used_session_is_kept_alive_but_written_at_most_once_a_minute(
+    client, counsellor, settings
+):
+    client.force_login(counsellor)
+    first = _expiry(client)
+    client.get(reverse("home"))
+    client.get(reverse("home"))
+    assert _expiry(client) == first, "written again within the minute of logging in"
+
+    # A minute later the next request moves the idle limit on.
+    session = client.session
+    session["_seen"] -= settings.SESSION_REFRESH_SECONDS
+    session.save()
+    Session.objects.update(expire_date=first - datetime.timedelta(minutes=5))
+    client.get(reverse("home"))
+    assert _expiry(client) >= first
+
+
+@pytest.mark.django_db
+def test_a_visit_without_a_session_creates_none(client):
+    client.get(reverse("login"))
+    assert Session.objects.count() == 0
 
 
 @pytest.mark.django_db

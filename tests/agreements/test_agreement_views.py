@@ -128,7 +128,7 @@ def test_agreement_page_uses_a_constant_number_of_queries(
     agreement = SignedAgreementFactory(migrant=migrant)
     for goal in GoalFactory.create_batch(goals, agreement=agreement):
         StepFactory.create_batch(2, goal=goal)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(12):
         response = counsellor_client.get(agreement.get_absolute_url())
     assert response.status_code == 200
 
@@ -140,7 +140,7 @@ def test_history_page_uses_a_constant_number_of_queries(
     agreement = SignedAgreementFactory(migrant=migrant)
     for goal in GoalFactory.create_batch(goals, agreement=agreement):
         StepFactory.create_batch(2, goal=goal)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(11):
         response = counsellor_client.get(reverse("agreements:history", args=[agreement.pk]))
     assert response.status_code == 200
 

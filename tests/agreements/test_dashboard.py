@@ -324,12 +324,12 @@ def test_the_dashboard_costs_the_same_queries_for_one_counsellor_and_for_twenty(
     _caseload(centre, counsellor_of(centre), seed=0)
     client.get(reverse("agreements:dashboard"))
     # session, user, memberships; cases, agreements, sessions, goals, counsellors;
-    # savepoint pairs around the view and the session's save, and that save
-    with django_assert_num_queries(13):
+    # the savepoint pair around the view
+    with django_assert_num_queries(10):
         assert len(client.get(reverse("agreements:dashboard")).context["counsellors"]) == 1
     for index in range(19):
         _caseload(centre, counsellor_of(centre), seed=index % 3)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(10):
         assert len(client.get(reverse("agreements:dashboard")).context["counsellors"]) == 20
 
 
@@ -340,13 +340,13 @@ def test_each_figure_list_costs_the_same_queries_at_one_and_twenty_rows(
     _caseload(centre, counsellor, seed=0)
     url = reverse("agreements:dashboard-list")
     supervisor_client.get(url, {"figure": figure})
-    # session, user, memberships, count, rows, the counsellor's name; savepoint pairs
-    # around the view and the session's save, and that save
-    with django_assert_num_queries(11):
+    # session, user, memberships, count, rows, the counsellor's name; the savepoint pair
+    # around the view
+    with django_assert_num_queries(8):
         supervisor_client.get(url, {"figure": figure, "counsellor": counsellor.pk})
     for index in range(20):
         _caseload(centre, counsellor, seed=index % 3)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(8):
         response = supervisor_client.get(url, {"figure": figure, "counsellor": counsellor.pk})
     assert response.context["page"].paginator.count >= 20
 

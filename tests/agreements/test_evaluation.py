@@ -341,8 +341,8 @@ def test_the_report_costs_the_same_queries_for_few_and_many_people(
     url = reverse("agreements:evaluation")
     # session, user, memberships, kept figures; agreements, reviews with hurdles, goal
     # outcomes, their people per area and outcome, people by age and nationality; the
-    # figures kept (in a savepoint); savepoints around the view, the session
-    counting, kept = 17, 9
+    # figures kept (in a savepoint); savepoints around the view
+    counting, kept = 14, 6
     _many_people(centre, count=1)
     with django_assert_num_queries(counting):
         client.get(url, params)
@@ -365,9 +365,9 @@ def test_the_export_costs_the_same_queries_for_few_and_many_people(
     lead = supervisor_of(centre)
     client.force_login(lead)
     # session, user, memberships, kept figures; the access log rows (one insert for all
-    # centres) in a savepoint; savepoints around the view, the session. Counting anew adds
-    # the report's five queries and keeping the figures (three with its savepoint).
-    counting, kept = 20, 12
+    # centres) in a savepoint; savepoints around the view. Counting anew adds the report's
+    # five queries and keeping the figures (three with its savepoint).
+    counting, kept = 17, 9
     _many_people(centre, count=1)
     with django_assert_num_queries(counting):
         _export(client, centre, fmt)

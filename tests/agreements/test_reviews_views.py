@@ -86,13 +86,13 @@ def test_the_review_form_costs_the_same_queries_for_one_goal_and_for_ten(
         StepFactory(goal=goal)
     counsellor_client.get(reverse("agreements:review-add", args=[one.pk]))  # warm caches
     # session, user, memberships, agreement, goals with their last outcomes, steps,
-    # previous review, partner choices; a savepoint pair and the session's save
-    with django_assert_num_queries(13):
+    # previous review, partner choices; a savepoint pair
+    with django_assert_num_queries(10):
         assert (
             counsellor_client.get(reverse("agreements:review-add", args=[one.pk])).status_code
             == 200
         )
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(10):
         assert (
             counsellor_client.get(reverse("agreements:review-add", args=[ten.pk])).status_code
             == 200
@@ -209,12 +209,12 @@ def test_the_due_list_costs_the_same_queries_for_one_row_and_for_twenty(
     url = reverse("agreements:reviews-due")
     supervisor_client.get(url)
     # session, user, memberships, counsellor choices, count, rows; a savepoint pair
-    # around the view and one around saving the session
-    with django_assert_num_queries(11):
+    # around the view
+    with django_assert_num_queries(8):
         assert len(supervisor_client.get(url).context["page"]) == 1
     for _index in range(19):
         _agreement(counsellor, goals=0)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(8):
         assert len(supervisor_client.get(url).context["page"]) == 20
 
 
@@ -253,15 +253,15 @@ def test_the_start_page_costs_the_same_queries_with_many_reminders(
     StepFactory(goal=agreement.goals.first(), due_on=_days(-3))
     counsellor_client.get(reverse("home"))
     # session, user, memberships; the cases part (caseload count, appointments); ours:
-    # review counts, overdue rows, due rows, step rows, step count; two savepoint pairs
-    # (the request, saving the session) and the session's save
-    with django_assert_num_queries(15):
+    # review counts, overdue rows, due rows, step rows, step count; the savepoint pair
+    # around the request
+    with django_assert_num_queries(12):
         counsellor_client.get(reverse("home"))
     for index in range(15):
         agreement = _agreement(counsellor, next_review_on=_days(-index - 1), goals=1)
         StepFactory(goal=agreement.goals.first(), due_on=_days(-3))
         _agreement(counsellor, next_review_on=_days(index % 7), goals=0)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(12):
         response = counsellor_client.get(reverse("home"))
     assert (
         len(response.context["reviews_overdue"]),
@@ -308,10 +308,10 @@ def test_the_steps_list_costs_the_same_queries_for_one_row_and_for_twenty(
     StepFactory(goal=goal, due_on=_days(-3))
     url = reverse("agreements:steps-due")
     counsellor_client.get(url)
-    # session, user, memberships, counsellor choices, count, rows; savepoints, session
-    with django_assert_num_queries(11):
+    # session, user, memberships, counsellor choices, count, rows; savepoints
+    with django_assert_num_queries(8):
         assert len(counsellor_client.get(url).context["page"]) == 1
     for index in range(19):
         StepFactory(goal=goal, due_on=_days(-index - 1))
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(8):
         assert len(counsellor_client.get(url).context["page"]) == 20

@@ -281,7 +281,7 @@ def test_access_log_needs_the_same_queries_for_one_and_fifty_entries(
     supervisor_client, graph, centre, django_assert_num_queries
 ):
     def page_queries():
-        with django_assert_num_queries(12) as captured:
+        with django_assert_num_queries(9) as captured:
             supervisor_client.get(_url("access-log"))
         return len(captured.captured_queries)
 
