@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -86,6 +88,59 @@ def test_stale_goal_form_is_refused_and_shows_what_changed(client, counsellor, c
     goal.refresh_from_db()
     assert goal.text == "B2 erreichen"
     assert "B1 erreichen → B2 erreichen" in response.content.decode()
+
+
+def _situation_data(agreement, **changes) -> dict:
+    from agreements.forms.drafting import AgreementForm
+
+    initial = AgreementForm(instance=agreement)
+    data = {name: initial[name].value() for name in initial.fields}
+    data = {name: "" if value is None else value for name, value in data.items()}
+    return {**data, "revision": agreement.revision, **changes}
+
+
+def test_stale_situation_form_is_refused_and_the_page_still_shows(
+    client, counsellor, colleague, draft
+):
+    url = reverse("agreements:edit", args=[draft.pk])
+    stale = _situation_data(draft, situation_work="Minijob im Einzelhandel")
+    client.force_login(colleague)
+    saved = client.post(url, _situation_data(draft, situation_work="Teilzeit in der Pflege"))
+    assert saved.status_code == 302
+    client.force_login(counsellor)
+    response = client.post(url, stale)
+    # The refusal leaves the request's transaction usable: the page is built after it.
+    assert response.status_code == 409
+    assert "Teilzeit in der Pflege" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.situation_work == "Teilzeit in der Pflege"
+
+
+@pytest.mark.parametrize("months", ["0", "7"])
+def test_a_review_interval_outside_one_to_six_months_is_refused(counsellor_client, draft, months):
+    url = reverse("agreements:edit", args=[draft.pk])
+    response = counsellor_client.post(url, _situation_data(draft, review_interval_months=months))
+    assert response.status_code == 400
+    assert "review_interval_months" in response.context["form"].errors
+    draft.refresh_from_db()
+    assert draft.review_interval_months == 3
+
+
+def test_a_refused_update_leaves_the_surrounding_transaction_usable(counsellor, draft):
+    from django.db import transaction
+
+    from agreements.forms.drafting import AgreementForm
+    from agreements.services.drafting import RuleError, update_agreement
+
+    form = AgreementForm(_situation_data(draft, strengths="neu"), instance=draft)
+    assert form.is_valid(), form.errors
+    Agreement.objects.filter(pk=draft.pk).update(
+        status="active", signed_on=datetime.date(2026, 3, 1)
+    )
+    with transaction.atomic():
+        with pytest.raises(RuleError):
+            update_agreement(user=counsellor, form=form, expected_revision=draft.revision)
+        assert Agreement.objects.get(pk=draft.pk).strengths != "neu"
 
 
 def test_step_with_partner_but_no_consent_offers_to_record_consent(
