@@ -40,6 +40,18 @@ from integration.services import (
 from sites.models import CounsellingCentre
 
 PAGE_SIZE = 50
+CASELOAD_COLUMNS = (
+    "case_number",
+    "first_name",
+    "last_name",
+    "name_latin",
+    "status",
+    "closed_on",
+    "counsellor",
+    "counsellor__first_name",
+    "counsellor__last_name",
+    "counsellor__username",
+)
 RECENT_CHANGES = 5
 
 
@@ -78,7 +90,10 @@ def migrant_list(request: HttpRequest) -> HttpResponse:
     centres = [membership.centre for membership in user.memberships_cached()]
     queryset = (
         Migrant.objects.visible_to(user)
-        .select_related("counsellor", "centre")
+        .select_related("counsellor")
+        # What the rows show: a whole person (45 columns, three of them countries that
+        # django-countries converts on load) was a tenth of the list's CPU time.
+        .only(*CASELOAD_COLUMNS)
         .annotate(next_appointment_at=_upcoming_appointment(), last_session_on=_last_session())
         .order_by("last_name", "first_name", "pk")
     )
