@@ -120,10 +120,15 @@ def _entries_for(model, records) -> list[HistoryEntry]:
     return entries
 
 
+@functools.cache
+def _historical_model(model):
+    # `Model.history` builds a new manager class on every access, even on the class.
+    return model.history.model
+
+
 def _history_rows(model):
-    """The historical model's plain manager: `Model.history` builds a new manager class on
-    every access."""
-    return model.history.model._default_manager
+    """The historical model's plain manager, without simple-history's per-access class."""
+    return _historical_model(model)._default_manager
 
 
 def person_history(migrant: Migrant) -> list[HistoryEntry]:
