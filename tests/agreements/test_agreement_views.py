@@ -176,11 +176,18 @@ def test_signed_version_cannot_be_opened_for_editing(counsellor_client, migrant)
     assert Goal.objects.filter(pk=goal.pk).exists()
 
 
+@pytest.mark.parametrize("amended", [False, True])
 @pytest.mark.parametrize("goals", [1, 8])
 def test_agreement_page_uses_a_constant_number_of_queries(
-    counsellor_client, migrant, django_assert_num_queries, goals
+    counsellor_client, migrant, django_assert_num_queries, goals, amended
 ):
     agreement = SignedAgreementFactory(migrant=migrant)
+    if amended:
+        agreement.status = "superseded"
+        agreement.save()
+        agreement = SignedAgreementFactory(
+            migrant=migrant, number=agreement.number, version=2, predecessor=agreement
+        )
     for goal in GoalFactory.create_batch(goals, agreement=agreement):
         StepFactory.create_batch(2, goal=goal)
     with django_assert_num_queries(12):
