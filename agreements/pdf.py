@@ -24,6 +24,7 @@ from agreements.enums import GoalStatus, Responsible, StepStatus
 from sites.enums import Area
 
 FONT_DIR = (Path(settings.BASE_DIR) / "static" / "fonts").resolve()
+FONT_BASE_URL = FONT_DIR.as_uri() + "/"  # relative URLs in documents and stylesheets
 STYLESHEET_DIR = (Path(settings.BASE_DIR) / "templates").resolve()
 FONTS_STYLESHEET = "pdf/fonts.css"
 USER_AGENT_STYLESHEET = "pdf/ua.css"
@@ -186,7 +187,7 @@ class _Renderer(threading.local):
         if name not in self.stylesheets:
             self.stylesheets[name] = CSS(
                 filename=str(STYLESHEET_DIR / name),
-                base_url=FONT_DIR.as_uri() + "/",
+                base_url=FONT_BASE_URL,
                 url_fetcher=self.fetcher,
                 font_config=self.font_config,
             )
@@ -214,9 +215,7 @@ def html_to_pdf(html: str, stylesheets: tuple[str, ...] = ()) -> bytes:
     script); `stylesheets` names further files under templates/ to apply.
     """
     sheets = [_renderer.stylesheet(name) for name in (FONTS_STYLESHEET, *stylesheets)]
-    document = _DocumentHTML(
-        string=html, base_url=FONT_DIR.as_uri() + "/", url_fetcher=_renderer.fetcher
-    )
+    document = _DocumentHTML(string=html, base_url=FONT_BASE_URL, url_fetcher=_renderer.fetcher)
     return document.write_pdf(
         stylesheets=sheets,
         font_config=_renderer.font_config,

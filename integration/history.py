@@ -37,7 +37,6 @@ class _Column:
     """A compared column of a history table, with what it takes to show its values."""
 
     attname: str
-    field_name: str
     verbose_name: object  # lazy: translated when shown
     choices: dict | None
     is_relation: bool
@@ -55,7 +54,6 @@ def _columns(model, language: str) -> tuple[_Column, ...]:
     return tuple(
         _Column(
             attname=f.attname,
-            field_name=f.name,
             verbose_name=f.verbose_name,
             choices=dict(f.flatchoices) if f.choices else None,
             is_relation=f.is_relation,
@@ -121,14 +119,10 @@ def _entries_for(model, records) -> list[HistoryEntry]:
 
 
 @functools.cache
-def _historical_model(model):
-    # `Model.history` builds a new manager class on every access, even on the class.
+def historical_model(model):
+    """The model's history table. Looked up once: `Model.history` builds a new manager
+    class on every access, even on the class."""
     return model.history.model
-
-
-def _history_rows(model):
-    """The historical model's plain manager, without simple-history's per-access class."""
-    return _historical_model(model)._default_manager
 
 
 def person_history(migrant: Migrant) -> list[HistoryEntry]:
@@ -136,15 +130,17 @@ def person_history(migrant: Migrant) -> list[HistoryEntry]:
 
     One query per kind of record, whatever the number of changes.
     """
+    by_person = {"migrant_id": migrant.pk}
     sources = [
-        (Migrant, _history_rows(Migrant).filter(id=migrant.pk)),
-        (Child, _history_rows(Child).filter(migrant_id=migrant.pk)),
-        (Qualification, _history_rows(Qualification).filter(migrant_id=migrant.pk)),
-        (Consent, _history_rows(Consent).filter(migrant_id=migrant.pk)),
-        (CounsellingSession, _history_rows(CounsellingSession).filter(migrant_id=migrant.pk)),
+        (Migrant, {"id": migrant.pk}),
+        (Child, by_person),
+        (Qualification, by_person),
+        (Consent, by_person),
+        (CounsellingSession, by_person),
     ]
     entries: list[HistoryEntry] = []
-    for model, records in sources:
+    for model, lookup in sources:
+        records = historical_model(model).objects.filter(**lookup)
         entries.extend(
             _entries_for(model, records.select_related("history_user").order_by("history_id"))
         )

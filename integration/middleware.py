@@ -35,14 +35,10 @@ class DatabaseUnavailableMiddleware:
 SEEN = "_seen"
 
 
-def _mark_seen(session, now: int) -> None:
-    session[SEEN] = now
-
-
 def session_seen_at_login(sender, request, user, **kwargs) -> None:
     """Logging in writes the session anyway: the next minute needs no further write."""
     if request is not None and hasattr(request, "session"):
-        _mark_seen(request.session, int(time.time()))
+        request.session[SEEN] = int(time.time())
 
 
 class IdleSessionMiddleware:
@@ -65,5 +61,5 @@ class IdleSessionMiddleware:
         if session.session_key is not None and not session.is_empty():
             now = int(time.time())
             if now - session.get(SEEN, 0) >= settings.SESSION_REFRESH_SECONDS:
-                _mark_seen(session, now)
+                session[SEEN] = now
         return response

@@ -21,6 +21,13 @@ def _texts(context, key: str, choice: str, params: dict) -> tuple[str, str | Non
     return german, (other if other != german else None)
 
 
+def _pair(context, german: str, other: str | None, markup: str):
+    """German alone, or German and the translation in `markup` (German first)."""
+    if not other:
+        return conditional_escape(german)
+    return format_html(markup, german, context["x_lang"], context["x_dir"], other)
+
+
 @register.simple_tag(takes_context=True)
 def bi(context, key: str, choice: str = "", **params):
     """`{% bi "goals" %}` or `{% bi "area" goal.area %}` or `{% bi "reviews_text" months=3 %}`.
@@ -28,15 +35,7 @@ def bi(context, key: str, choice: str = "", **params):
     The translation goes on its own line under the German text.
     """
     german, other = _texts(context, key, choice, params)
-    if not other:
-        return conditional_escape(german)
-    return format_html(
-        '{}<span class="x" lang="{}" dir="{}">{}</span>',
-        german,
-        context["x_lang"],
-        context["x_dir"],
-        other,
-    )
+    return _pair(context, german, other, '{}<span class="x" lang="{}" dir="{}">{}</span>')
 
 
 @register.simple_tag(takes_context=True)
@@ -46,12 +45,4 @@ def bi_inline(context, key: str, choice: str = ""):
     The separator stays outside the right-to-left span so that it stands between the two.
     """
     german, other = _texts(context, key, choice, {})
-    if not other:
-        return conditional_escape(german)
-    return format_html(
-        '{} / <span lang="{}" dir="{}">{}</span>',
-        german,
-        context["x_lang"],
-        context["x_dir"],
-        other,
-    )
+    return _pair(context, german, other, '{} / <span lang="{}" dir="{}">{}</span>')

@@ -13,6 +13,7 @@ from django_countries.fields import Country
 
 from agreements.enums import HurdleCategory
 from agreements.models import Agreement, Goal, GoalOutcome, Review, SignedDocument, Step
+from integration.history import historical_model
 from integration.models import (
     AccessLog,
     Child,
@@ -25,7 +26,7 @@ from integration.models import (
 
 # Stored instead of required free texts (names, goal texts ...). Data, not UI text: it
 # reads the same in every language the UI is shown in.
-from integration.privacy.rows import HISTORY_TYPES, PersonRows, _history
+from integration.privacy.rows import HISTORY_TYPES, PersonRows
 from sites.enums import Area
 from sites.models import Offer
 
@@ -238,7 +239,7 @@ def build_personal_data_export(*, migrant: Migrant, user) -> PersonalDataExport:
         (GoalOutcome, "history_goal_outcomes", _("Change history: outcomes per goal")),
     ]:
         queryset = rows.history(model).order_by("history_date", "history_id")
-        builder.add(key, title, _history(model), queryset)
+        builder.add(key, title, historical_model(model), queryset)
     builder.add(
         "access_log",
         _("Access log"),

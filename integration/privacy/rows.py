@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement, Goal, GoalOutcome, Review, Step
+from integration.history import historical_model
 from integration.models import (
     Child,
     Consent,
@@ -28,10 +29,6 @@ HISTORY_TYPES = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
 # --- which rows belong to one person ---------------------------------------------------
 
 
-def _history(model: type[models.Model]) -> type[models.Model]:
-    return model.history.model
-
-
 @dataclass(frozen=True)
 class PersonRows:
     """Querysets over every live and history row that belongs to one person.
@@ -43,19 +40,27 @@ class PersonRows:
     migrant_id: int
 
     def agreement_ids(self) -> QuerySet:
-        return _history(Agreement).objects.filter(migrant_id=self.migrant_id).values("id")
+        return historical_model(Agreement).objects.filter(migrant_id=self.migrant_id).values("id")
 
     def goal_ids(self) -> QuerySet:
-        return _history(Goal).objects.filter(agreement_id__in=self.agreement_ids()).values("id")
+        return (
+            historical_model(Goal)
+            .objects.filter(agreement_id__in=self.agreement_ids())
+            .values("id")
+        )
 
     def review_ids(self) -> QuerySet:
-        return _history(Review).objects.filter(agreement_id__in=self.agreement_ids()).values("id")
+        return (
+            historical_model(Review)
+            .objects.filter(agreement_id__in=self.agreement_ids())
+            .values("id")
+        )
 
     def live(self, model: type[models.Model]) -> QuerySet:
         return model.objects.filter(self._lookup(model, history=False))
 
     def history(self, model: type[models.Model]) -> QuerySet:
-        return _history(model).objects.filter(self._lookup(model, history=True))
+        return historical_model(model).objects.filter(self._lookup(model, history=True))
 
     def _lookup(self, model: type[models.Model], *, history: bool) -> Q:
         if model is Migrant:
