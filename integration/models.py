@@ -31,6 +31,7 @@ from integration.enums import (
     SessionMode,
     Sex,
 )
+from sites.display import ChoiceDisplay
 from sites.enums import PartnerKind, ServiceType
 from sites.models import CounsellingCentre, Partner
 
@@ -90,7 +91,7 @@ class CaseNumberCounter(models.Model):
         return f"{self.centre_id}/{self.year}: {self.last_number}"
 
 
-class Migrant(models.Model):
+class Migrant(ChoiceDisplay, models.Model):
     """The person counselled ("Klient/in")."""
 
     centre = models.ForeignKey(
@@ -281,7 +282,7 @@ class Migrant(models.Model):
         return []
 
 
-class Child(models.Model):
+class Child(ChoiceDisplay, models.Model):
     migrant = models.ForeignKey(
         Migrant, verbose_name=_("client"), on_delete=models.CASCADE, related_name="children"
     )
@@ -300,7 +301,7 @@ class Child(models.Model):
         return f"{self.year_of_birth} – {self.get_care_display()}"
 
 
-class Qualification(models.Model):
+class Qualification(ChoiceDisplay, models.Model):
     migrant = models.ForeignKey(
         Migrant,
         verbose_name=_("client"),
@@ -340,7 +341,7 @@ class ConsentQuerySet(models.QuerySet):
         return self.filter(Q(recipient_partner=partner) | Q(recipient_kind=partner.kind))
 
 
-class Consent(models.Model):
+class Consent(ChoiceDisplay, models.Model):
     """What data may go to which recipient for which purpose (Einwilligung)."""
 
     migrant = models.ForeignKey(
@@ -402,7 +403,7 @@ class CounsellingSessionQuerySet(models.QuerySet):
         return self.filter(migrant__in=Migrant.objects.visible_to(user))
 
 
-class CounsellingSession(models.Model):
+class CounsellingSession(ChoiceDisplay, models.Model):
     migrant = models.ForeignKey(
         Migrant,
         verbose_name=_("client"),
@@ -478,7 +479,7 @@ class AccessLogQuerySet(models.QuerySet):
         return self.filter(centre_id__in=user.supervised_centre_ids())
 
 
-class AccessLog(models.Model):
+class AccessLog(ChoiceDisplay, models.Model):
     """Who read or took away which personal data, and when."""
 
     at = models.DateTimeField(_("when"), default=timezone.now)
@@ -519,7 +520,7 @@ class ErasureRequestQuerySet(models.QuerySet):
         return self.filter(migrant__in=Migrant.objects.visible_to(user))
 
 
-class ErasureRequest(models.Model):
+class ErasureRequest(ChoiceDisplay, models.Model):
     """Anonymising a closed case: requested by a counsellor, carried out after a supervisor
     approves (four eyes)."""
 
