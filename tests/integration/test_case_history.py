@@ -184,3 +184,28 @@ def test_person_history_shows_choices_in_the_reader_s_language(counsellor, migra
     assert "Syrien" in shown("de")
     assert "Syria" in shown("en")
     assert "Syrien" in shown("de")
+
+
+def test_person_history_shows_each_person_only_their_own_records(counsellor, centre, migrant):
+    other = MigrantFactory(centre=centre, counsellor=counsellor)
+    SessionFactory(migrant=other, held_on=datetime.date(2026, 5, 4))
+    ChildFactory(migrant=other, year_of_birth=2019)
+    person_history(migrant)  # the first call compiles each kind's query once
+
+    labels = {(entry.kind, entry.object_label) for entry in person_history(other)}
+    own = {(entry.kind, entry.object_label) for entry in person_history(migrant)}
+
+    session, child = (str(m._meta.verbose_name) for m in (CounsellingSession, Child))
+    assert {(session, "04.05.2026"), (child, "2019")} <= labels
+    assert not {(session, "04.05.2026"), (child, "2019")} & own
+
+
+def test_person_history_names_the_user_and_the_system(counsellor, migrant):
+    migrant.phone = "0621 43"
+    migrant._history_user = counsellor
+    migrant.save()
+
+    users = [entry.user for entry in person_history(migrant)]
+
+    assert users == [counsellor, None]  # the factory wrote the first row without a user
+    assert str(users[0]) == counsellor.get_full_name()
