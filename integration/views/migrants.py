@@ -118,17 +118,21 @@ def migrant_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _visible_migrant(request: HttpRequest, pk: int) -> Migrant:
+def _visible_migrant(
+    request: HttpRequest,
+    pk: int,
+    related: tuple[str, ...] = ("centre__municipality", "counsellor", "foreigners_authority"),
+) -> Migrant:
     return get_object_or_404(
-        Migrant.objects.visible_to(request.user).select_related(
-            "centre__municipality", "counsellor", "foreigners_authority"
-        ),
-        pk=pk,
+        Migrant.objects.visible_to(request.user).select_related(*related), pk=pk
     )
 
 
 def migrant_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    migrant = _visible_migrant(request, pk)
+    # The page names the centre but not its municipality (15 columns fewer to compile).
+    migrant = _visible_migrant(
+        request, pk, related=("centre", "counsellor", "foreigners_authority")
+    )
     log_access(user=request.user, action=AccessAction.VIEW_PERSON, migrant=migrant)
     today = timezone.localdate()
     consents = list(migrant.consents.select_related("recipient_partner"))
