@@ -25,13 +25,12 @@ AGREEMENT_FIELDS = [
 ]
 
 
-def series(agreement: Agreement):
+def series(agreement: Agreement, with_counsellors: bool = True):
     """Every version with the same agreement number, oldest first."""
-    return (
-        Agreement.objects.filter(number=agreement.number, migrant_id=agreement.migrant_id)
-        .select_related("counsellor")
-        .order_by("version")
-    )
+    versions = Agreement.objects.filter(
+        number=agreement.number, migrant_id=agreement.migrant_id
+    ).order_by("version")
+    return versions.select_related("counsellor") if with_counsellors else versions
 
 
 def with_goals(queryset):

@@ -81,12 +81,11 @@ def _agreement(
     )
 
 
-def _goals(agreement: Agreement) -> list[Goal]:
-    return list(
-        agreement.goals.prefetch_related(
-            Prefetch("steps", queryset=Step.objects.select_related("partner", "offer", "consent"))
-        )
-    )
+def _goals(
+    agreement: Agreement, step_related: tuple[str, ...] = ("partner", "offer", "consent")
+) -> list[Goal]:
+    steps = Step.objects.select_related(*step_related)
+    return list(agreement.goals.prefetch_related(Prefetch("steps", queryset=steps)))
 
 
 def _grouped(goals: list[Goal]) -> list[tuple[str, list[Goal]]]:
@@ -112,8 +111,9 @@ def agreement_create(request: HttpRequest, migrant_pk: int) -> HttpResponse:
 def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # The page names the person and the counsellor only: joining the centre, its
     # municipality and the predecessor added 60 columns to compile and load on every view.
+    # Likewise the steps' consents and the versions' counsellors, which it does not show.
     agreement = _agreement(request, pk, related=("migrant", "counsellor"))
-    goals = _goals(agreement)
+    goals = _goals(agreement, step_related=("partner", "offer"))
     steps = [step for goal in goals for step in goal.steps.all()]
     return render(
         request,
@@ -122,13 +122,10 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "agreement": agreement,
             "groups": _grouped(goals),
             "commitments": commitments(agreement, steps),
-            "versions": series(agreement),
+            "versions": series(agreement, with_counsellors=False),
             "successor": Agreement.objects.visible_to(request.user)
             .filter(predecessor=agreement)
             .first(),
-            "signed_document": getattr(agreement, "signed_document", None)
-            if agreement.status != AgreementStatus.DRAFT
-            else None,
             "reviews": agreement.reviews.order_by("-held_on")[:5],
         },
     )

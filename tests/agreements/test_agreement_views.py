@@ -190,7 +190,7 @@ def test_agreement_page_uses_a_constant_number_of_queries(
         )
     for goal in GoalFactory.create_batch(goals, agreement=agreement):
         StepFactory.create_batch(2, goal=goal)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         response = counsellor_client.get(agreement.get_absolute_url())
     assert response.status_code == 200
 
