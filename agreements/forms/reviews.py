@@ -143,10 +143,28 @@ class ReviewsDueForm(CounsellorFilterForm):
     field_order = ["state", "counsellor"]
 
 
+class CentresField(forms.TypedMultipleChoiceField):
+    """Checks the chosen centres against a set of the offered ones. Django's check scans
+    every choice for every chosen value: for an evaluator choosing all 600 centres of the
+    country that was 360,000 comparisons, a sixth of the evaluation page."""
+
+    @property
+    def choices(self):
+        return self._choices
+
+    @choices.setter
+    def choices(self, value):
+        forms.TypedMultipleChoiceField.choices.fset(self, value)
+        self.offered = {str(key) for key, _label in self._choices}
+
+    def valid_value(self, value) -> bool:
+        return str(value) in self.offered
+
+
 class EvaluationForm(forms.Form):
     date_from = forms.DateField(label=_("From"), widget=DateInput())
     date_to = forms.DateField(label=_("To"), widget=DateInput())
-    centres = forms.TypedMultipleChoiceField(
+    centres = CentresField(
         label=_("Counselling centres"),
         coerce=int,
         widget=forms.CheckboxSelectMultiple,

@@ -386,3 +386,20 @@ def test_a_centre_name_cannot_smuggle_a_formula_into_the_export(supervisor_clien
     rows = _csv_rows(_export(supervisor_client, centre, "csv"))
     names = [row[3] for row in rows if "evil" in row[3]]
     assert names == ['\'=HYPERLINK("http://evil.example")']
+
+
+def test_the_centre_choice_accepts_the_offered_centres_only(centre, other_centre):
+    from agreements.forms.reviews import EvaluationForm
+
+    def form(chosen, offered):
+        data = {"date_from": "2026-01-01", "date_to": "2026-06-30", "centres": chosen}
+        return EvaluationForm(data, centres=offered)
+
+    both = form([str(centre.pk), str(other_centre.pk)], [centre, other_centre])
+    one = form([str(centre.pk), str(other_centre.pk)], [centre])
+
+    assert both.is_valid()
+    assert both.selected_centres() == [centre, other_centre]
+    assert not one.is_valid()
+    assert list(one.errors) == ["centres"]
+    assert not form(["x"], [centre]).is_valid()
