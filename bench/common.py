@@ -41,6 +41,15 @@ def setup_django(database_url: str) -> None:
     import django
 
     django.setup()
+    compile_catalogues()
+
+
+def compile_catalogues() -> None:
+    """The pages are measured in German, as users see them: without compiled catalogues
+    every text would be its English message id, looked up in no catalogue at all."""
+    from django.core.management import call_command
+
+    call_command("compilemessages", ignore_patterns=[".venv", "static"], verbosity=0)
 
 
 def database_name(database_url: str) -> str:

@@ -24,6 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from common import compile_catalogues
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -38,7 +40,7 @@ def setup_django(workdir: Path) -> None:
     django.setup()
     from django.core.management import call_command
 
-    call_command("compilemessages", ignore_patterns=[".venv", "static"], verbosity=0)
+    compile_catalogues()
     call_command("migrate", verbosity=0)
 
 
