@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from integration.enums import CaseStatus
+from integration.forms import PlainSelect
 from integration.models import Migrant
 from sites.enums import ServiceType
 
@@ -23,12 +24,17 @@ class MigrantFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(label=_("Name or case number"), method="filter_search")
     status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=CaseStatus.choices, empty_label=_("all")
+        widget=PlainSelect, label=_("Status"), choices=CaseStatus.choices, empty_label=_("all")
     )
     counsellor = django_filters.ChoiceFilter(
-        label=_("Counsellor"), choices=(), field_name="counsellor_id", empty_label=_("all")
+        widget=PlainSelect,
+        label=_("Counsellor"),
+        choices=(),
+        field_name="counsellor_id",
+        empty_label=_("all"),
     )
     appointment = django_filters.ChoiceFilter(
+        widget=PlainSelect,
         label=_("Next appointment"),
         choices=[
             ("overdue", _("no appointment, last session over 90 days ago")),
@@ -40,12 +46,14 @@ class MigrantFilter(django_filters.FilterSet):
         empty_label=_("any"),
     )
     programme = django_filters.ChoiceFilter(
+        widget=PlainSelect,
         label=_("Programme"),
         choices=ServiceType.choices,
         field_name="centre__service_type",
         empty_label=_("all"),
     )
     sort = django_filters.ChoiceFilter(
+        widget=PlainSelect,
         label=_("Sort by"),
         choices=[
             ("name", _("name")),
