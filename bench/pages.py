@@ -418,7 +418,7 @@ def _agreement_saves(sizes: list[Size], runs: int) -> dict:
     results = {}
     for label, (totals, commits, counts) in figures.items():
         results[label] = {
-            "url": "update_agreement(): lock, UPDATE, history INSERT, COMMIT",
+            "url": "update_agreement(): conditional UPDATE, history INSERT, COMMIT",
             "queries": max(counts),
             "db_ms": round(median(totals), 3),
             "commit_ms": round(median(commits), 3),

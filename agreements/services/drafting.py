@@ -174,17 +174,39 @@ def create_agreement(*, user: User, migrant: Migrant) -> Agreement:
 
 
 def update_agreement(*, user: User, form, expected_revision: int) -> Agreement:
-    # The edit form saves the draft on every change, so this is the most frequent write.
-    # A refusal is raised after the block, where nothing has been written: the request's
-    # transaction stays usable without a savepoint of its own (two round trips less).
+    # The edit form saves the draft on every change, so this is the most frequent write:
+    # one UPDATE that is its own check (still a draft, still at the revision the writer
+    # read) and the history row; no row lock read first, no savepoint. Only when the UPDATE
+    # matches no row does a read find out why: after the block, where nothing has been
+    # written, so the request's transaction stays usable.
+    agreement = form.save(commit=False)
+    agreement.revision = expected_revision + 1
+    agreement._history_user = user
     with transaction.atomic(savepoint=False):
-        stored = _lock(form.instance, "status", "revision")
-        refusal = _draft_refusal(stored) or _revision_conflict(stored, expected_revision)
-        if refusal is None:
-            agreement = form.save(commit=False)
-            agreement.revision = stored.revision
-            return _touch(agreement, user)
-    raise refusal
+        saved = _save_draft_if_unchanged(agreement, expected_revision)
+    if saved:
+        return agreement
+    stored = Agreement.objects.only("status", "revision").filter(pk=agreement.pk).first()
+    if stored is None:
+        raise RuleError(_("This draft has been discarded in the meantime."))
+    raise _draft_refusal(stored) or _revision_conflict(stored, expected_revision)
+
+
+def _save_draft_if_unchanged(agreement: Agreement, expected_revision: int) -> bool:
+    """What `save()` writes, with the optimistic check in the UPDATE's WHERE: every
+    column as `save()` would write it (`updated_at` stamped), then the history row
+    simple-history writes for a save. The `post_save` receivers are not called: they only
+    forget evaluation figures, and a draft counts in none."""
+    columns = {field.attname: field.pre_save(agreement, False) for field in _COLUMNS}
+    matched = Agreement.objects.filter(
+        pk=agreement.pk, status=AgreementStatus.DRAFT, revision=expected_revision
+    ).update(**columns)
+    if matched:
+        Agreement.history.bulk_history_create([agreement], update=True)
+    return bool(matched)
+
+
+_COLUMNS = [field for field in Agreement._meta.concrete_fields if not field.primary_key]
 
 
 def _next_position(queryset) -> int:

@@ -143,6 +143,66 @@ def test_a_refused_update_leaves_the_surrounding_transaction_usable(counsellor, 
         assert Agreement.objects.get(pk=draft.pk).strengths != "neu"
 
 
+def _situation_form(agreement, **changes):
+    from agreements.forms.drafting import AgreementForm
+
+    form = AgreementForm(_situation_data(agreement, **changes), instance=agreement)
+    assert form.is_valid(), form.errors
+    return form
+
+
+def test_saving_a_draft_is_one_update_and_one_history_row(
+    counsellor, draft, django_assert_num_queries
+):
+    from agreements.services.drafting import update_agreement
+
+    form = _situation_form(draft, strengths="spricht drei Sprachen")
+    before = Agreement.objects.get(pk=draft.pk)
+
+    with django_assert_num_queries(2):
+        update_agreement(user=counsellor, form=form, expected_revision=draft.revision)
+
+    stored = Agreement.objects.get(pk=draft.pk)
+    latest = stored.history.latest()
+    assert (stored.strengths, stored.revision) == ("spricht drei Sprachen", before.revision + 1)
+    assert stored.updated_at > before.updated_at
+    assert stored.created_at == before.created_at
+    assert (latest.history_type, latest.history_user, latest.strengths, latest.revision) == (
+        "~",
+        counsellor,
+        "spricht drei Sprachen",
+        before.revision + 1,
+    )
+
+
+def test_a_save_from_an_older_revision_writes_nothing(counsellor, colleague, draft):
+    from agreements.services.drafting import ConflictError, update_agreement
+
+    opened_at = draft.revision
+    theirs = _situation_form(Agreement.objects.get(pk=draft.pk), strengths="ihre Fassung")
+    update_agreement(user=colleague, form=theirs, expected_revision=opened_at)
+    rows = draft.history.count()
+
+    mine = _situation_form(Agreement.objects.get(pk=draft.pk), strengths="meine Fassung")
+    with pytest.raises(ConflictError):
+        update_agreement(user=counsellor, form=mine, expected_revision=opened_at)
+
+    assert Agreement.objects.get(pk=draft.pk).strengths == "ihre Fassung"
+    assert draft.history.count() == rows
+
+
+def test_saving_a_discarded_draft_says_so(counsellor, draft):
+    from agreements.services.drafting import RuleError, update_agreement
+
+    form = _situation_form(draft, strengths="zu spät")
+    Agreement.objects.filter(pk=draft.pk).delete()
+
+    with pytest.raises(RuleError, match="discarded"):
+        update_agreement(user=counsellor, form=form, expected_revision=draft.revision)
+
+    assert not Agreement.objects.filter(pk=draft.pk).exists()
+
+
 def test_step_with_partner_but_no_consent_offers_to_record_consent(
     counsellor_client, draft, centre
 ):
