@@ -84,8 +84,11 @@ def _agreement(
 def _goals(
     agreement: Agreement, step_related: tuple[str, ...] = ("partner", "offer", "consent")
 ) -> list[Goal]:
-    steps = Step.objects.select_related(*step_related)
-    return list(agreement.goals.prefetch_related(Prefetch("steps", queryset=steps)))
+    return list(
+        agreement.goals.prefetch_related(
+            Prefetch("steps", queryset=Step.objects.select_related(*step_related))
+        )
+    )
 
 
 def _grouped(goals: list[Goal]) -> list[tuple[str, list[Goal]]]:
