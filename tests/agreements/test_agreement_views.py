@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from agreements.enums import Responsible
 from agreements.models import Agreement, Goal, GoalTemplate, Step
@@ -197,7 +198,7 @@ def test_saving_a_discarded_draft_says_so(counsellor, draft):
     form = _situation_form(draft, strengths="zu spät")
     Agreement.objects.filter(pk=draft.pk).delete()
 
-    with pytest.raises(RuleError, match="discarded"):
+    with translation.override("en"), pytest.raises(RuleError, match="discarded"):
         update_agreement(user=counsellor, form=form, expected_revision=draft.revision)
 
     assert not Agreement.objects.filter(pk=draft.pk).exists()
