@@ -51,10 +51,9 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     raise AssertionError("unreachable")
 
 
-def _lock(agreement: Agreement, *fields: str) -> Agreement:
-    """The agreement's row, locked until the transaction ends (only `fields` if given)."""
-    rows = Agreement.objects.select_for_update()
-    return (rows.only(*fields) if fields else rows).get(pk=agreement.pk)
+def _lock(agreement: Agreement) -> Agreement:
+    """The agreement's row, locked until the transaction ends."""
+    return Agreement.objects.select_for_update().get(pk=agreement.pk)
 
 
 def _draft_refusal(agreement: Agreement) -> RuleError | None:
@@ -189,6 +188,7 @@ def update_agreement(*, user: User, form, expected_revision: int) -> Agreement:
     stored = Agreement.objects.only("status", "revision").filter(pk=agreement.pk).first()
     if stored is None:
         raise RuleError(_("This draft has been discarded in the meantime."))
+    agreement.revision = stored.revision  # what the page shown with the refusal builds on
     raise _draft_refusal(stored) or _revision_conflict(stored, expected_revision)
 
 

@@ -180,16 +180,21 @@ def test_a_save_from_an_older_revision_writes_nothing(counsellor, colleague, dra
     from agreements.services.drafting import ConflictError, update_agreement
 
     opened_at = draft.revision
-    theirs = _situation_form(Agreement.objects.get(pk=draft.pk), strengths="ihre Fassung")
-    update_agreement(user=colleague, form=theirs, expected_revision=opened_at)
+    opened = Agreement.objects.get(pk=draft.pk)
+    for revision, text in ((opened_at, "ihre Fassung"), (opened_at + 1, "ihre zweite Fassung")):
+        theirs = _situation_form(Agreement.objects.get(pk=draft.pk), strengths=text)
+        update_agreement(user=colleague, form=theirs, expected_revision=revision)
     rows = draft.history.count()
 
-    mine = _situation_form(Agreement.objects.get(pk=draft.pk), strengths="meine Fassung")
+    mine = _situation_form(opened, strengths="meine Fassung")
     with pytest.raises(ConflictError):
         update_agreement(user=counsellor, form=mine, expected_revision=opened_at)
 
-    assert Agreement.objects.get(pk=draft.pk).strengths == "ihre Fassung"
+    stored = Agreement.objects.get(pk=draft.pk)
+    assert stored.strengths == "ihre zweite Fassung"
     assert draft.history.count() == rows
+    # The page shown with the refusal builds on the stored revision, not on a guess.
+    assert mine.instance.revision == stored.revision == opened_at + 2
 
 
 def test_saving_a_discarded_draft_says_so(counsellor, draft):
