@@ -20,13 +20,15 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
+    def supervised_centres(self) -> list[CounsellingCentre]:
+        """The centres this user supervises, from the cached memberships (no query)."""
+        return [m.centre for m in self.memberships_cached() if m.role == Role.SUPERVISOR]
+
     def supervised_centre_ids(self) -> list[int]:
         # Kept with the memberships: views test many centres against it (an evaluator
         # supervises hundreds), and rebuilding it per test made those pages quadratic.
         if not hasattr(self, "_supervised_ids_cache"):
-            self._supervised_ids_cache = [
-                m.centre_id for m in self.memberships_cached() if m.role == Role.SUPERVISOR
-            ]
+            self._supervised_ids_cache = [centre.pk for centre in self.supervised_centres()]
         return self._supervised_ids_cache
 
     def centre_ids(self) -> list[int]:

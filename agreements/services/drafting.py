@@ -192,6 +192,10 @@ def update_agreement(*, user: User, form, expected_revision: int) -> Agreement:
     raise _draft_refusal(stored) or _revision_conflict(stored, expected_revision)
 
 
+# Every column `save()` writes on an update.
+_COLUMNS = [field for field in Agreement._meta.concrete_fields if not field.primary_key]
+
+
 def _save_draft_if_unchanged(agreement: Agreement, expected_revision: int) -> bool:
     """What `save()` writes, with the optimistic check in the UPDATE's WHERE: every
     column as `save()` would write it (`updated_at` stamped), then the history row
@@ -204,9 +208,6 @@ def _save_draft_if_unchanged(agreement: Agreement, expected_revision: int) -> bo
     if matched:
         Agreement.history.bulk_history_create([agreement], update=True)
     return bool(matched)
-
-
-_COLUMNS = [field for field in Agreement._meta.concrete_fields if not field.primary_key]
 
 
 def _next_position(queryset) -> int:

@@ -316,13 +316,7 @@ def dashboard_list(request: HttpRequest) -> HttpResponse:
 
 
 def _evaluation_form(request: HttpRequest, data) -> EvaluationForm:
-    supervised = set(request.user.supervised_centre_ids())
-    centres = [
-        membership.centre
-        for membership in request.user.memberships_cached()
-        if membership.centre_id in supervised
-    ]
-    return EvaluationForm(data, centres=centres)
+    return EvaluationForm(data, centres=request.user.supervised_centres())
 
 
 def evaluation(request: HttpRequest) -> HttpResponse:

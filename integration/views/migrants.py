@@ -110,9 +110,7 @@ def migrant_list(request: HttpRequest) -> HttpResponse:
             "filter": migrant_filter,
             "page": page,
             "centres": centres,
-            "supervised_centres": [
-                centre for centre in centres if centre.pk in user.supervised_centre_ids()
-            ],
+            "supervised_centres": user.supervised_centres(),
             "today": timezone.localdate(),
         },
     )

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from sites.enums import Role
 from sites.models import CounsellingCentre, User
 
 
@@ -51,7 +50,7 @@ def _scopes(centres: list[CounsellingCentre]) -> list[Scope]:
 
 def supervisor_scopes(user: User) -> list[Scope]:
     """The scopes a supervisor may look at; no query beyond the cached memberships."""
-    return _scopes([m.centre for m in user.memberships_cached() if m.role == Role.SUPERVISOR])
+    return _scopes(user.supervised_centres())
 
 
 def member_scopes(user: User) -> list[Scope]:
