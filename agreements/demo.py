@@ -12,8 +12,8 @@ from simple_history.utils import bulk_create_with_history
 from agreements.enums import AgreementStatus, GoalStatus, Responsible, StepStatus
 from agreements.models import Agreement, Goal, GoalTemplate, Step
 from agreements.services.drafting import add_months, situation_summary
-from integration.enums import CaseStatus
-from integration.models import Consent, Migrant
+from people.enums import CaseStatus
+from people.models import Consent, Migrant
 from sites.models import Partner
 
 SHARE_WITH_AGREEMENT = 0.92

@@ -18,8 +18,8 @@ from agreements.enums import (
     ReviewOutcome,
     StepStatus,
 )
-from integration.enums import Language
-from integration.models import Consent, Migrant
+from people.enums import Language
+from people.models import Consent, Migrant
 from sites.display import ChoiceDisplay
 from sites.enums import Area, PartnerKind
 from sites.models import CounsellingCentre, Offer, Partner

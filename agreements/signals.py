@@ -13,7 +13,7 @@ from django.dispatch import receiver
 
 from agreements.enums import AgreementStatus
 from agreements.models import Agreement, EvaluationFigures, Goal, GoalOutcome, Review
-from integration.models import Migrant
+from people.models import Migrant
 
 
 def _forget(**centre_filter) -> None:

@@ -86,8 +86,8 @@ def seed() -> dict:
     from agreements.enums import AgreementStatus, Responsible
     from agreements.models import Agreement, Goal, SignedDocument, Step
     from agreements.pdf import render_agreement_pdf
-    from integration.enums import ConsentForm
-    from integration.models import Consent, CounsellingSession, Migrant, normalise_for_search
+    from people.enums import ConsentForm
+    from people.models import Consent, CounsellingSession, Migrant, normalise_for_search
     from sites.enums import Area, PartnerKind, Role, ServiceType
     from sites.models import CounsellingCentre, Membership, Municipality, Partner, User
 
@@ -463,7 +463,7 @@ def verify_writes(ledger: Ledger) -> int:
     from django.db import connection
 
     from agreements.models import Goal
-    from integration.models import CounsellingSession
+    from people.models import CounsellingSession
 
     connection.close()  # the server changed the data; start from a fresh connection
     sessions = set(

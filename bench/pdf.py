@@ -49,7 +49,7 @@ def typical_agreement():
 
     from agreements.enums import Responsible
     from agreements.models import Agreement, Goal, Step
-    from integration.models import Consent, Migrant
+    from people.models import Consent, Migrant
     from sites.demo import seed_sites
     from sites.enums import Area
     from sites.models import CounsellingCentre, Partner, User

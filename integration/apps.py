@@ -1,10 +1,12 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
 
 
-class IntegrationConfig(AppConfig):
+class ProjectConfig(AppConfig):
+    """The project layer on top of the three apps: settings, root URLs, data protection over
+    all data, the demo and the generator, and the commands that span apps. No models."""
+
     name = "integration"
-    verbose_name = _("Cases")
+    label = "project"
 
     def ready(self):
         from django.contrib.auth.signals import user_logged_in

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
-from integration.enums import (
+from people.enums import (
     Benefits,
     CaseStatus,
     ChildCare,
@@ -29,7 +29,7 @@ from integration.enums import (
     SessionMode,
     Sex,
 )
-from integration.models import (
+from people.models import (
     CaseNumberCounter,
     Child,
     Consent,

@@ -87,8 +87,9 @@ INSTALLED_APPS = [
     "simple_history",
     "template_partials",
     "sites.apps.CounsellingSitesConfig",
-    "integration.apps.IntegrationConfig",
+    "people.apps.PeopleConfig",
     "agreements.apps.AgreementsConfig",
+    "integration.apps.ProjectConfig",
 ]
 
 MIDDLEWARE = [

@@ -6,6 +6,21 @@ from django.views.i18n import set_language
 
 from agreements.views.home import home
 from integration import views
+from integration.views import privacy
+from people import urls as people_urls
+
+# Data protection spans every app's data, so its pages live in the project layer; they share
+# the people app's URL namespace and prefix, since every one of them is about a person.
+privacy_urlpatterns = [
+    path("<int:pk>/datenschutz/", privacy.person_privacy, name="privacy"),
+    path("<int:pk>/datenschutz/auskunft.json", privacy.export_json, name="privacy-export-json"),
+    path("<int:pk>/datenschutz/auskunft.pdf", privacy.export_pdf, name="privacy-export-pdf"),
+    path("<int:pk>/datenschutz/loeschung/", privacy.erasure_request_create, name="erasure-request"),
+    path("loeschantraege/", privacy.erasure_list, name="erasure-list"),
+    path("loeschantraege/<int:pk>/entscheiden/", privacy.erasure_decide, name="erasure-decide"),
+    path("zugriffsprotokoll/", privacy.access_log, name="access-log"),
+    path("widerrufene-einwilligungen/", privacy.withdrawn_consents, name="withdrawn-consents"),
+]
 
 urlpatterns = [
     path("", home, name="home"),
@@ -41,7 +56,7 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
-    path("klienten/", include("integration.urls_cases")),
+    path("klienten/", include((people_urls.urlpatterns + privacy_urlpatterns, "integration"))),
     path("vereinbarungen/", include("agreements.urls")),
     path("stellen/", include("sites.urls")),
     path("admin/", admin.site.urls),

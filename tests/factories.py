@@ -5,8 +5,8 @@ from factory.django import DjangoModelFactory
 
 from agreements.enums import AgreementStatus, Responsible
 from agreements.models import Agreement, Goal, Step
-from integration.enums import ConsentForm, GermanLevel, Language
-from integration.models import Consent, CounsellingSession, Migrant
+from people.enums import ConsentForm, GermanLevel, Language
+from people.models import Consent, CounsellingSession, Migrant
 from sites.enums import Area, PartnerKind, Role, ServiceType
 from sites.models import CounsellingCentre, Membership, Municipality, Offer, Partner, User
 
@@ -205,7 +205,7 @@ class StepFactory(DjangoModelFactory):
 def _privacy_graph_imports():
     # Imported late: only the privacy tests need these models.
     from agreements.models import GoalOutcome, Review, SignedDocument
-    from integration.models import AccessLog, Child, ErasureRequest, Qualification
+    from people.models import AccessLog, Child, ErasureRequest, Qualification
 
     return GoalOutcome, Review, SignedDocument, AccessLog, Child, ErasureRequest, Qualification
 
@@ -239,7 +239,7 @@ class CaseGraph:
         from django.utils import timezone
 
         from agreements.enums import GoalStatus, HurdleCategory, ReviewOutcome
-        from integration.enums import AccessAction, CaseStatus, ChildCare, ClosureReason
+        from people.enums import AccessAction, CaseStatus, ChildCare, ClosureReason
 
         GoalOutcome, Review, SignedDocument, AccessLog, Child, ErasureRequest, Qualification = (
             _privacy_graph_imports()

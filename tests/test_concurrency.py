@@ -14,7 +14,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
-from integration.models import Migrant
+from people.models import Migrant
 from tests.factories import CaseGraph, MigrantFactory
 from tests.urlwalk import HtmlForm, app_routes, forms_on_page
 

@@ -16,8 +16,8 @@ from django.core.files.storage import default_storage
 from django.db import OperationalError, connection
 from django.urls import reverse
 
-from integration.enums import CaseStatus
-from integration.models import AccessLog, ErasureRequest, Migrant
+from people.enums import CaseStatus
+from people.models import AccessLog, ErasureRequest, Migrant
 from tests.factories import CaseGraph, MigrantFactory
 
 

@@ -163,7 +163,7 @@ def _add_state_objects(graph: CaseGraph) -> None:
     import hashlib
 
     from agreements.models import SignedDocument
-    from integration.enums import CaseStatus
+    from people.enums import CaseStatus
     from tests.factories import MINIMAL_PDF, AgreementFactory, GoalFactory, MigrantFactory
 
     base = {"centre": graph.centre, "counsellor": graph.counsellor}

@@ -22,7 +22,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 RULES = ROOT / ".semgrep"
 FIXTURES = RULES / "fixtures"
-APP_DIRS = ["integration", "sites", "agreements"]
+APP_DIRS = ["integration", "people", "sites", "agreements"]
 
 
 def _semgrep() -> str | None:

@@ -9,10 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.enums import Responsible
 from agreements.models import Agreement, Goal, GoalTemplate, Step
-from integration.enums import Language
-from integration.forms import DateInput
+from people.enums import Language
 from sites.enums import Area
 from sites.models import Offer, Partner
+from sites.widgets import DateInput
 
 
 class AgreementForm(forms.ModelForm):

@@ -10,8 +10,8 @@ from agreements.enums import HurdleCategory, ReviewOutcome
 from agreements.models import Agreement, Goal
 from agreements.services.reports.evaluation import default_evaluation_period
 from agreements.services.reviews import FINAL_OUTCOMES, initial_outcome, suggested_next_review
-from integration.forms import DateInput
 from sites.models import CounsellingCentre, Partner
+from sites.widgets import DateInput
 
 
 class ReviewForm(forms.Form):

@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 
 from agreements.enums import AgreementStatus, Responsible, StepStatus
 from agreements.models import Agreement, Goal, GoalTemplate, Step
-from integration.enums import CaseStatus, ChildCare
-from integration.models import Consent, Migrant
-from integration.services import ConflictError, RuleError
+from people.enums import CaseStatus, ChildCare
+from people.models import Consent, Migrant
+from people.services import changes_since
+from sites.errors import ConflictError, RuleError
 from sites.models import Partner, User
 
 __all__ = ["ConflictError", "RuleError"]
@@ -81,8 +82,6 @@ def _touch(agreement: Agreement, user: User, reason: str = "") -> Agreement:
 
 def _revision_conflict(agreement: Agreement, expected_revision: int | None):
     if expected_revision is not None and agreement.revision != expected_revision:
-        from integration.services import changes_since
-
         return ConflictError(changes_since(agreement, expected_revision))
     return None
 

@@ -24,8 +24,8 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from agreements.enums import AgreementStatus, GoalStatus, HurdleCategory, ReviewOutcome, StepStatus
 from agreements.models import Agreement, Goal, GoalOutcome, ReminderDigest, Review, Step
 from agreements.services.drafting import add_months, complete_agreement
-from integration.models import CounsellingSession
-from integration.services import RuleError
+from people.models import CounsellingSession
+from sites.errors import RuleError
 from sites.models import Membership, Partner, User
 
 __all__ = [

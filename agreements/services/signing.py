@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from agreements.enums import AgreementStatus
 from agreements.models import Agreement, SignedDocument
-from integration.services import RuleError
+from sites.errors import RuleError
 from sites.models import User
 
 # No 0/O or 1/I/L: the code is typed from paper.

@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -20,9 +20,7 @@ from agreements.forms.drafting import (
 )
 from agreements.models import Agreement, Goal, Step
 from agreements.services.drafting import (
-    ConflictError,
     ConsentMissing,
-    RuleError,
     add_goal,
     add_goal_from_catalogue,
     add_step,
@@ -41,8 +39,9 @@ from agreements.services.drafting import (
     update_step,
 )
 from agreements.versions import compare, series, with_goals
-from integration.models import Migrant
+from people.models import Migrant
 from sites.enums import Area
+from sites.errors import ConflictError, RuleError
 
 MOVES = ("up", "down")
 
@@ -505,24 +504,3 @@ def agreement_compare(request: HttpRequest, pk: int) -> HttpResponse:
             "diff": compare(old, new) if old and new else None,
         },
     )
-
-
-urlpatterns = [
-    path("", agreement_list, name="list"),
-    path("neu/<int:migrant_pk>/", agreement_create, name="create"),
-    path("<int:pk>/", agreement_detail, name="detail"),
-    path("<int:pk>/bearbeiten/", agreement_edit, name="edit"),
-    path("<int:pk>/ziele/neu/", goal_add, name="goal-add"),
-    path("ziele/<int:pk>/bearbeiten/", goal_edit, name="goal-edit"),
-    path("ziele/<int:pk>/loeschen/", goal_delete, name="goal-delete"),
-    path("ziele/<int:pk>/verschieben/<str:direction>/", goal_move, name="goal-move"),
-    path("ziele/<int:pk>/schritte/neu/", step_add, name="step-add"),
-    path("schritte/<int:pk>/bearbeiten/", step_edit, name="step-edit"),
-    path("schritte/<int:pk>/loeschen/", step_delete, name="step-delete"),
-    path("schritte/<int:pk>/verschieben/<str:direction>/", step_move, name="step-move"),
-    path("<int:pk>/aendern/", agreement_amend, name="amend"),
-    path("<int:pk>/beenden/", agreement_end, name="end"),
-    path("<int:pk>/verwerfen/", agreement_discard, name="discard"),
-    path("<int:pk>/versionen/", agreement_history, name="history"),
-    path("<int:pk>/vergleich/", agreement_compare, name="compare"),
-]

@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -358,11 +358,3 @@ def evaluation_export(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(export.content, content_type=export.content_type)
     response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
     return response
-
-
-urlpatterns = [
-    path("uebersicht/", dashboard, name="dashboard"),
-    path("uebersicht/liste/", dashboard_list, name="dashboard-list"),
-    path("auswertung/", evaluation, name="evaluation"),
-    path("auswertung/export/", evaluation_export, name="evaluation-export"),
-]

@@ -7,7 +7,6 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -18,13 +17,13 @@ from agreements.models import Agreement, Review, Step
 from agreements.services.reports import member_scopes, pick_scope
 from agreements.services.reviews import (
     DUE_SOON_DAYS,
-    RuleError,
     due_reviews,
     goals_for_review,
     overdue_steps,
     record_review,
 )
 from sites.enums import Role
+from sites.errors import RuleError
 from sites.models import User
 
 PAGE_SIZE = 50
@@ -185,11 +184,3 @@ def steps_due(request: HttpRequest) -> HttpResponse:
         "agreements/review_step_list.html",
         {"form": form, "page": page, "scope": scope, "today": timezone.localdate()},
     )
-
-
-urlpatterns = [
-    path("<int:agreement_pk>/ueberpruefung/neu/", review_add, name="review-add"),
-    path("ueberpruefungen/<int:pk>/", review_detail, name="review-detail"),
-    path("ueberpruefungen/faellig/", reviews_due, name="reviews-due"),
-    path("schritte/ueberfaellig/", steps_due, name="steps-due"),
-]

@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -13,10 +12,11 @@ from agreements.forms.drafting import SignatureForm
 from agreements.forms.signing import ScanForm, VerifyForm
 from agreements.models import Agreement
 from agreements.pdf import render_agreement_pdf
-from agreements.services.drafting import ConflictError, RuleError, sign_agreement
+from agreements.services.drafting import sign_agreement
 from agreements.services.signing import attach_scan, find_by_code, freeze_pdf
-from integration.access import log_access
-from integration.enums import AccessAction
+from people.access import log_access
+from people.enums import AccessAction
+from sites.errors import ConflictError, RuleError
 
 
 def _agreement(request: HttpRequest, pk: int) -> Agreement:
@@ -209,14 +209,3 @@ def verify(request: HttpRequest) -> HttpResponse:
             )
             result = {"found": True, "visible": visible, "document": document}
     return render(request, "agreements/verify.html", {"form": form, "result": result})
-
-
-urlpatterns = [
-    path("<int:pk>/unterschrift/", sign, name="sign"),
-    path("<int:pk>/unterschrift/vorbereiten/", prepare, name="prepare"),
-    path("<int:pk>/unterschrift/pdf/", frozen_pdf, name="pdf"),
-    path("<int:pk>/vorschau.pdf", preview_pdf, name="preview-pdf"),
-    path("<int:pk>/unterschrift/scan/", scan_upload, name="scan-upload"),
-    path("<int:pk>/unterschrift/scan/herunterladen/", scan_download, name="scan-download"),
-    path("pruefen/", verify, name="verify"),
-]

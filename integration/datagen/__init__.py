@@ -37,7 +37,7 @@ from integration.datagen.tables import (
     derived_history_sql,
     sink_for,
 )
-from integration.models import CaseNumberCounter
+from people.models import CaseNumberCounter
 from sites.models import CounsellingCentre, Membership, Municipality, Offer, Partner, User
 
 FAST_LOAD_FROM = 50_000  # people; below this, dropping and rebuilding indexes does not pay

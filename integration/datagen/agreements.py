@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from agreements.models import Agreement, Goal, GoalOutcome, Review, Step
 from integration.datagen import pools
 from integration.datagen.tables import COLUMNS, col
-from integration.models import Migrant
+from people.models import Migrant
 
 if TYPE_CHECKING:
     from integration.datagen.people import Chunk

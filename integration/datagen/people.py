@@ -18,7 +18,7 @@ from integration.datagen import pools
 from integration.datagen.agreements import TIMES, YEAR_DAYS, AgreementsMixin
 from integration.datagen.sites import Country, ascii_letters
 from integration.datagen.tables import COLUMNS, TableSpec, col
-from integration.models import (
+from people.models import (
     Child,
     Consent,
     CounsellingSession,

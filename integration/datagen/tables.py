@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import connections, models
 
 from agreements.models import Agreement, Goal, GoalOutcome, Review, Step
-from integration.models import Child, Consent, CounsellingSession, Migrant, Qualification
+from people.models import Child, Consent, CounsellingSession, Migrant, Qualification
 
 HISTORY_META = ["history_date", "history_change_reason", "history_type", "history_user_id"]
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from agreements.enums import AgreementStatus, StepStatus
 from agreements.models import Agreement, Step
-from integration.models import (
+from people.models import (
     Consent,
 )
 

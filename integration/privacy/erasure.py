@@ -15,8 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement, Goal, GoalOutcome, Review, SignedDocument, Step
-from integration.enums import CaseStatus, CourseEntitlement, Degree
-from integration.models import (
+
+# Stored instead of required free texts (names, goal texts ...). Data, not UI text: it
+# reads the same in every language the UI is shown in.
+from integration.privacy.rows import ANONYMISED, PLACEHOLDER_PREFIX, PersonRows
+from people.enums import CaseStatus, CourseEntitlement, Degree
+from people.models import (
     AccessLog,
     Child,
     Consent,
@@ -25,10 +29,6 @@ from integration.models import (
     Migrant,
     Qualification,
 )
-
-# Stored instead of required free texts (names, goal texts ...). Data, not UI text: it
-# reads the same in every language the UI is shown in.
-from integration.privacy.rows import ANONYMISED, PLACEHOLDER_PREFIX, PersonRows
 
 # --- erasure: four eyes ----------------------------------------------------------------
 

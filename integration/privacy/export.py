@@ -13,8 +13,12 @@ from django_countries.fields import Country
 
 from agreements.enums import HurdleCategory
 from agreements.models import Agreement, Goal, GoalOutcome, Review, SignedDocument, Step
-from integration.history import historical_model
-from integration.models import (
+
+# Stored instead of required free texts (names, goal texts ...). Data, not UI text: it
+# reads the same in every language the UI is shown in.
+from integration.privacy.rows import HISTORY_TYPES, PersonRows
+from people.history import historical_model
+from people.models import (
     AccessLog,
     Child,
     Consent,
@@ -23,10 +27,6 @@ from integration.models import (
     Migrant,
     Qualification,
 )
-
-# Stored instead of required free texts (names, goal texts ...). Data, not UI text: it
-# reads the same in every language the UI is shown in.
-from integration.privacy.rows import HISTORY_TYPES, PersonRows
 from sites.enums import Area
 from sites.models import Offer
 

@@ -9,8 +9,8 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement, Goal, GoalOutcome, Review, Step
-from integration.history import historical_model
-from integration.models import (
+from people.history import historical_model
+from people.models import (
     Child,
     Consent,
     CounsellingSession,

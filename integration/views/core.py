@@ -9,7 +9,7 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from integration.forms import LoginForm
+from people.forms import LoginForm
 
 
 @login_not_required

@@ -16,15 +16,11 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from integration.access import log_access
-from integration.enums import AccessAction
-from integration.models import AccessLog, ErasureRequest, Migrant, normalise_for_search
 from integration.privacy import (
     build_personal_data_export,
     can_decide,
@@ -33,6 +29,9 @@ from integration.privacy import (
     request_erasure,
     steps_with_withdrawn_consent_visible_to,
 )
+from people.access import log_access
+from people.enums import AccessAction
+from people.models import AccessLog, ErasureRequest, Migrant, normalise_for_search
 from sites.models import CounsellingCentre, User
 
 PAGE_SIZE = 50
@@ -296,15 +295,3 @@ def withdrawn_consents(request: HttpRequest) -> HttpResponse:
     steps = steps_with_withdrawn_consent_visible_to(request.user)
     page = Paginator(steps, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "integration/privacy_withdrawn_consents.html", {"page": page})
-
-
-urlpatterns = [
-    path("<int:pk>/datenschutz/", person_privacy, name="privacy"),
-    path("<int:pk>/datenschutz/auskunft.json", export_json, name="privacy-export-json"),
-    path("<int:pk>/datenschutz/auskunft.pdf", export_pdf, name="privacy-export-pdf"),
-    path("<int:pk>/datenschutz/loeschung/", erasure_request_create, name="erasure-request"),
-    path("loeschantraege/", erasure_list, name="erasure-list"),
-    path("loeschantraege/<int:pk>/entscheiden/", erasure_decide, name="erasure-decide"),
-    path("zugriffsprotokoll/", access_log, name="access-log"),
-    path("widerrufene-einwilligungen/", withdrawn_consents, name="withdrawn-consents"),
-]

@@ -131,7 +131,8 @@ def test_a_refused_update_leaves_the_surrounding_transaction_usable(counsellor, 
     from django.db import transaction
 
     from agreements.forms.drafting import AgreementForm
-    from agreements.services.drafting import RuleError, update_agreement
+    from agreements.services.drafting import update_agreement
+    from sites.errors import RuleError
 
     form = AgreementForm(_situation_data(draft, strengths="neu"), instance=draft)
     assert form.is_valid(), form.errors
@@ -177,7 +178,8 @@ def test_saving_a_draft_is_one_update_and_one_history_row(
 
 
 def test_a_save_from_an_older_revision_writes_nothing(counsellor, colleague, draft):
-    from agreements.services.drafting import ConflictError, update_agreement
+    from agreements.services.drafting import update_agreement
+    from sites.errors import ConflictError
 
     opened_at = draft.revision
     opened = Agreement.objects.get(pk=draft.pk)
@@ -198,7 +200,8 @@ def test_a_save_from_an_older_revision_writes_nothing(counsellor, colleague, dra
 
 
 def test_saving_a_discarded_draft_says_so(counsellor, draft):
-    from agreements.services.drafting import RuleError, update_agreement
+    from agreements.services.drafting import update_agreement
+    from sites.errors import RuleError
 
     form = _situation_form(draft, strengths="zu spät")
     Agreement.objects.filter(pk=draft.pk).delete()

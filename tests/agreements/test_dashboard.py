@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from agreements.enums import AgreementStatus, GoalStatus
 from agreements.models import Agreement, Goal
-from integration.enums import CaseStatus
-from integration.models import CounsellingSession, Migrant
+from people.enums import CaseStatus
+from people.models import CounsellingSession, Migrant
 from sites.enums import Area
 from tests.factories import (
     AgreementFactory,

@@ -13,8 +13,8 @@ from openpyxl import load_workbook
 from agreements.enums import AgreementStatus, HurdleCategory, ReviewOutcome
 from agreements.services.reports import evaluation
 from agreements.services.reports.tables import Cell, Table
-from integration.enums import AccessAction
-from integration.models import AccessLog
+from people.enums import AccessAction
+from people.models import AccessLog
 from sites.enums import Area
 from tests.factories import (
     GoalFactory,

@@ -7,7 +7,6 @@ from agreements.enums import AgreementStatus, Responsible
 from agreements.models import Agreement, GoalTemplate
 from agreements.services.drafting import (
     ConsentMissing,
-    RuleError,
     add_goal,
     add_goal_from_catalogue,
     add_months,
@@ -19,7 +18,8 @@ from agreements.services.drafting import (
 )
 from agreements.services.signing import freeze_pdf
 from agreements.versions import compare, with_goals
-from integration.enums import GermanLevel, Language
+from people.enums import GermanLevel, Language
+from sites.errors import RuleError
 from tests.factories import (
     ConsentFactory,
     GoalFactory,

@@ -11,8 +11,8 @@ from agreements.models import SignedDocument
 from agreements.pdf import agreement_context, render_agreement_pdf
 from agreements.services.drafting import amend_agreement, sign_agreement
 from agreements.services.signing import freeze_pdf
-from integration.enums import AccessAction
-from integration.models import AccessLog
+from people.enums import AccessAction
+from people.models import AccessLog
 from tests.factories import (
     AgreementFactory,
     ConsentFactory,

@@ -7,7 +7,8 @@ from django.db import DatabaseError, connection
 
 from agreements.enums import AgreementStatus, GoalStatus, HurdleCategory, ReviewOutcome
 from agreements.models import Agreement, Goal, GoalOutcome, Review
-from agreements.services.reviews import RuleError, goals_for_review, initial_outcome, record_review
+from agreements.services.reviews import goals_for_review, initial_outcome, record_review
+from sites.errors import RuleError
 from tests.factories import (
     AgreementFactory,
     GoalFactory,

@@ -6,8 +6,8 @@ import pytest
 from django.db.models import Count
 
 from integration.demo import BERATER_CASELOAD, COLLEAGUE_CASELOAD, PEOPLE_PER_CENTRE, seed_cases
-from integration.enums import CaseStatus, ConsentForm, Interpreter
-from integration.models import (
+from people.enums import CaseStatus, ConsentForm, Interpreter
+from people.models import (
     CaseNumberCounter,
     Child,
     Consent,
@@ -15,7 +15,7 @@ from integration.models import (
     Migrant,
     Qualification,
 )
-from integration.services import next_case_number
+from people.services import next_case_number
 from sites.enums import PartnerKind, ServiceType
 from tests.factories import TODAY, CentreFactory, PartnerFactory, counsellor_of
 

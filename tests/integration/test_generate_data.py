@@ -13,7 +13,7 @@ from django.db.models import Count, F, Max
 from agreements.enums import AgreementStatus
 from agreements.models import Agreement, Goal, GoalOutcome, Review, Step
 from integration.datagen import foreign_key_violations, generate
-from integration.models import (
+from people.models import (
     CaseNumberCounter,
     Child,
     Consent,

@@ -11,7 +11,7 @@ from agreements.forms.drafting import StepForm
 from agreements.models import SignedDocument, Step
 from agreements.services.drafting import ConsentMissing, add_step, sign_agreement
 from integration.privacy import consent_usable_for_referral, steps_with_withdrawn_consent
-from integration.services import withdraw_consent
+from people.services import withdraw_consent
 from tests.factories import CaseGraph, ConsentFactory
 
 
@@ -66,7 +66,7 @@ def test_a_new_consent_after_the_withdrawal_carries_the_new_referral(graph, coun
 def test_a_version_with_a_referral_relying_on_a_withdrawn_consent_cannot_be_signed(
     graph, counsellor
 ):
-    from integration.services import RuleError
+    from sites.errors import RuleError
 
     signed = graph.signed
     SignedDocument.objects.create(

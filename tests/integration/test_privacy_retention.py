@@ -7,9 +7,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from integration.enums import CaseStatus
-from integration.models import ErasureRequest, Migrant
 from integration.privacy import ANONYMISED
+from people.enums import CaseStatus
+from people.models import ErasureRequest, Migrant
 from tests.factories import MigrantFactory, SessionFactory
 
 

@@ -9,16 +9,6 @@ from django.db import IntegrityError, transaction
 
 from agreements.enums import AgreementStatus, GoalStatus, HurdleCategory, ReviewOutcome, StepStatus
 from agreements.models import Agreement, Goal, GoalOutcome, Review, SignedDocument, Step
-from integration.enums import AccessAction, CaseStatus, Sex
-from integration.models import (
-    AccessLog,
-    Child,
-    Consent,
-    CounsellingSession,
-    ErasureRequest,
-    Migrant,
-    Qualification,
-)
 from integration.privacy import (
     ANONYMISED,
     PLACEHOLDER_PREFIX,
@@ -29,6 +19,16 @@ from integration.privacy import (
     expired_migrants,
     request_erasure,
     steps_with_withdrawn_consent,
+)
+from people.enums import AccessAction, CaseStatus, Sex
+from people.models import (
+    AccessLog,
+    Child,
+    Consent,
+    CounsellingSession,
+    ErasureRequest,
+    Migrant,
+    Qualification,
 )
 from tests.factories import (
     CaseGraph,

@@ -5,9 +5,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from integration.enums import AccessAction, CaseStatus
-from integration.models import AccessLog, ErasureRequest, Migrant
 from integration.privacy import ANONYMISED
+from people.enums import AccessAction, CaseStatus
+from people.models import AccessLog, ErasureRequest, Migrant
 from tests.factories import CaseGraph, MigrantFactory, counsellor_of, supervisor_of
 
 

@@ -2,7 +2,7 @@ from django.apps import apps
 from django.db import models
 from django.utils import translation
 
-from integration.models import Migrant
+from people.models import Migrant
 from sites.display import ChoiceDisplay
 from tests.factories import MigrantFactory
 

@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from agreements.enums import AgreementStatus, GoalStatus
 from agreements.models import Agreement, Goal
 from agreements.services.reviews import due_window
-from integration.enums import CaseStatus
-from integration.models import CounsellingSession, Migrant
+from people.enums import CaseStatus
+from people.models import CounsellingSession, Migrant
 from sites.enums import Area, Role
 from sites.models import CounsellingCentre, User
 

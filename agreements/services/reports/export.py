@@ -19,8 +19,8 @@ from openpyxl import Workbook
 
 from agreements.services.reports.evaluation import Evaluation
 from agreements.services.reports.tables import SUPPRESS_BELOW, SUPPRESSED_MARK, Table
-from integration.enums import AccessAction
-from integration.models import AccessLog
+from people.enums import AccessAction
+from people.models import AccessLog
 from sites.models import User
 
 FORMATS = {

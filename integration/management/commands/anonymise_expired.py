@@ -8,8 +8,8 @@ anonymised are never selected again.
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from integration.models import Migrant
 from integration.privacy import anonymise_for_retention, expired_migrants, retention_cutoff
+from people.models import Migrant
 
 
 class Command(BaseCommand):

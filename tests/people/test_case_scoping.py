@@ -1,22 +1,18 @@
 """Every URL of the case pages walked as anonymous, as a counsellor of another centre, as
 the owning counsellor and as the centre's supervisor.
 
-The URLs are read from the views modules, so a new case URL is walked the day it is added
+The URLs are read from the people app's URLconf, so a new case URL is walked the day it is added
 (and fails here until it has an entry in KIND).
 """
 
 import pytest
 from django.urls import reverse
 
-from integration.models import AccessLog, Consent, CounsellingSession, Migrant
-from integration.views import consents, migrants, sessions
+from people import urls as people_urls
+from people.models import AccessLog, Consent, CounsellingSession, Migrant
 from tests.factories import ConsentFactory, MigrantFactory, SessionFactory
 
-CASE_URL_NAMES = sorted(
-    f"integration:{pattern.name}"
-    for module in (migrants, sessions, consents)
-    for pattern in module.urlpatterns
-)
+CASE_URL_NAMES = sorted(f"integration:{pattern.name}" for pattern in people_urls.urlpatterns)
 
 # What the <int:pk> of each URL names (None: the URL names no object).
 KIND = {

@@ -10,8 +10,8 @@ from django.db.models import F, Model, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from integration.enums import CaseStatus
-from integration.models import (
+from people.enums import CaseStatus
+from people.models import (
     CaseNumberCounter,
     Child,
     Consent,
@@ -20,19 +20,8 @@ from integration.models import (
     Qualification,
 )
 from sites.enums import Role
+from sites.errors import ConflictError, RuleError
 from sites.models import CounsellingCentre, Membership, User
-
-
-class ConflictError(Exception):
-    """Someone saved the same record after this form was loaded; nothing was written."""
-
-    def __init__(self, changes: list[tuple[str, str, str]]):
-        self.changes = changes  # (field label, value in the form's version, value now)
-        super().__init__(_("This record was changed by someone else in the meantime."))
-
-
-class RuleError(Exception):
-    """A business rule refused the change; the message is for the user."""
 
 
 @dataclass(frozen=True)

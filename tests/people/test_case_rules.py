@@ -7,12 +7,10 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from integration.enums import CaseStatus, Interpreter
-from integration.forms import ConsentRecordForm, MigrantForm, SessionForm
-from integration.models import CaseNumberCounter, Child, Migrant
-from integration.services import (
-    ConflictError,
-    RuleError,
+from people.enums import CaseStatus, Interpreter
+from people.forms import ConsentRecordForm, MigrantForm, SessionForm
+from people.models import CaseNumberCounter, Child, Migrant
+from people.services import (
     attached_changes_since,
     changes_since,
     close_case,
@@ -26,6 +24,7 @@ from integration.services import (
     withdraw_consent,
 )
 from sites.enums import ServiceType
+from sites.errors import ConflictError, RuleError
 from tests.factories import (
     CentreFactory,
     ChildFactory,
@@ -116,7 +115,7 @@ def test_conflict_does_not_report_children_saved_with_the_loaded_version(counsel
 
 
 def test_stale_update_raises_a_conflict_and_writes_nothing(counsellor, colleague, migrant):
-    from integration.services import update_migrant
+    from people.services import update_migrant
 
     def form(phone: str) -> MigrantForm:
         data = {

@@ -5,15 +5,14 @@ from django.core.paginator import Paginator
 from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from integration.access import log_access
-from integration.enums import AccessAction, CaseStatus
-from integration.filters import FILTER_KEYS, MigrantFilter
-from integration.forms import (
+from people.access import log_access
+from people.enums import AccessAction, CaseStatus
+from people.filters import FILTER_KEYS, MigrantFilter
+from people.forms import (
     CaseloadReassignForm,
     ChildFormSet,
     CloseCaseForm,
@@ -23,11 +22,9 @@ from integration.forms import (
     ReopenCaseForm,
     posted,
 )
-from integration.history import person_history
-from integration.models import CounsellingSession, Migrant
-from integration.services import (
-    ConflictError,
-    RuleError,
+from people.history import person_history
+from people.models import CounsellingSession, Migrant
+from people.services import (
     caseload_holders,
     close_case,
     create_migrant,
@@ -37,6 +34,7 @@ from integration.services import (
     reopen_case,
     update_migrant,
 )
+from sites.errors import ConflictError, RuleError
 from sites.models import CounsellingCentre
 
 PAGE_SIZE = 50
@@ -105,7 +103,7 @@ def migrant_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(migrant_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
-        "integration/migrant_list.html",
+        "people/migrant_list.html",
         {
             "filter": migrant_filter,
             "page": page,
@@ -136,7 +134,7 @@ def migrant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     consents = list(migrant.consents.select_related("recipient_partner"))
     return render(
         request,
-        "integration/migrant_detail.html",
+        "people/migrant_detail.html",
         {
             "migrant": migrant,
             "sessions": migrant.sessions.select_related("counsellor"),
@@ -187,7 +185,7 @@ def migrant_create(request: HttpRequest) -> HttpResponse:
             return redirect(migrant)
     return render(
         request,
-        "integration/migrant_form.html",
+        "people/migrant_form.html",
         {
             "form": form,
             "children": children,
@@ -237,7 +235,7 @@ def migrant_edit(request: HttpRequest, pk: int) -> HttpResponse:
     status = 409 if conflict is not None else 200
     return render(
         request,
-        "integration/migrant_form.html",
+        "people/migrant_form.html",
         {
             "form": form,
             "children": children,
@@ -261,7 +259,7 @@ def migrant_history(request: HttpRequest, pk: int) -> HttpResponse:
     )
     return render(
         request,
-        "integration/migrant_history.html",
+        "people/migrant_history.html",
         {"migrant": migrant, "entries": person_history(migrant)},
     )
 
@@ -269,7 +267,7 @@ def migrant_history(request: HttpRequest, pk: int) -> HttpResponse:
 def _action_page(request, migrant, form, title, submit, danger=False, status=200):
     return render(
         request,
-        "integration/migrant_action.html",
+        "people/migrant_action.html",
         {"migrant": migrant, "form": form, "title": title, "submit": submit, "danger": danger},
         status=status,
     )
@@ -351,17 +349,4 @@ def caseload_reassign(request: HttpRequest, centre_pk: int) -> HttpResponse:
         else:
             messages.success(request, _("%(count)s cases were reassigned.") % {"count": moved})
             return redirect("integration:migrant-list")
-    return render(request, "integration/caseload_reassign.html", {"centre": centre, "form": form})
-
-
-urlpatterns = [
-    path("", migrant_list, name="migrant-list"),
-    path("neu/", migrant_create, name="migrant-create"),
-    path("<int:pk>/", migrant_detail, name="migrant-detail"),
-    path("<int:pk>/bearbeiten/", migrant_edit, name="migrant-edit"),
-    path("<int:pk>/verlauf/", migrant_history, name="migrant-history"),
-    path("<int:pk>/abschliessen/", migrant_close, name="migrant-close"),
-    path("<int:pk>/wiedereroeffnen/", migrant_reopen, name="migrant-reopen"),
-    path("<int:pk>/zuweisen/", migrant_reassign, name="migrant-reassign"),
-    path("stelle/<int:centre_pk>/fallumverteilung/", caseload_reassign, name="caseload-reassign"),
-]
+    return render(request, "people/caseload_reassign.html", {"centre": centre, "form": form})

@@ -5,7 +5,7 @@ database."""
 
 from django.db import migrations
 
-from integration.models import LETTERS_WITHOUT_DECOMPOSITION, search_text_of
+from people.models import LETTERS_WITHOUT_DECOMPOSITION, search_text_of
 
 
 def refold(apps, schema_editor):

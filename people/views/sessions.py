@@ -7,20 +7,15 @@ same URLs answer with whole pages and redirects.
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from integration.forms import SessionForm, posted
-from integration.models import CounsellingSession, Migrant
-from integration.services import (
-    RuleError,
-    record_session,
-    refuse_if_anonymised,
-    update_session,
-)
+from people.forms import SessionForm, posted
+from people.models import CounsellingSession, Migrant
+from people.services import record_session, refuse_if_anonymised, update_session
+from sites.errors import RuleError
 
-PERSON_PAGE = "integration/migrant_detail.html"
+PERSON_PAGE = "people/migrant_detail.html"
 
 
 def is_htmx(request: HttpRequest) -> bool:
@@ -57,7 +52,7 @@ def session_add(request: HttpRequest, pk: int) -> HttpResponse:
                 f"{PERSON_PAGE}#new_session_form",
                 {"migrant": migrant, "session_form": form},
             )
-        return render(request, "integration/session_form.html", {"migrant": migrant, "form": form})
+        return render(request, "people/session_form.html", {"migrant": migrant, "form": form})
     form = SessionForm(request.POST)
     saved, warnings = None, []
     if form.is_valid():
@@ -83,9 +78,7 @@ def session_add(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if is_htmx(request):
         return render(request, f"{PERSON_PAGE}#sessions", context, status=status)
-    return render(
-        request, "integration/session_form.html", {**context, "form": form}, status=status
-    )
+    return render(request, "people/session_form.html", {**context, "form": form}, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -126,7 +119,7 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
         )
     return render(
         request,
-        "integration/session_form.html",
+        "people/session_form.html",
         {"form": form, "migrant": session.migrant, "session": session},
         status=status,
     )
@@ -141,10 +134,3 @@ def session_item(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, f"{PERSON_PAGE}#session_item", {"session": session, "migrant": session.migrant}
     )
-
-
-urlpatterns = [
-    path("<int:pk>/gespraeche/neu/", session_add, name="session-add"),
-    path("gespraeche/<int:pk>/", session_item, name="session-item"),
-    path("gespraeche/<int:pk>/bearbeiten/", session_edit, name="session-edit"),
-]

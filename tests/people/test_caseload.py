@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from integration.enums import CaseStatus
-from integration.models import normalise_for_search
-from integration.views.migrants import PAGE_SIZE
+from people.enums import CaseStatus
+from people.models import normalise_for_search
+from people.views.migrants import PAGE_SIZE
 from sites.enums import Role, ServiceType
 from tests.factories import CentreFactory, MembershipFactory, MigrantFactory, SessionFactory
 

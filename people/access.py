@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from integration.enums import AccessAction
-from integration.models import AccessLog, Migrant
+from people.enums import AccessAction
+from people.models import AccessLog, Migrant
 
 
 def log_access(*, user, action: AccessAction, migrant: Migrant, detail: str = "") -> AccessLog:

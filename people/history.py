@@ -11,7 +11,7 @@ from django.db import connections
 from django.db.models import F
 from django.utils.translation import get_language, gettext
 
-from integration.models import Child, Consent, CounsellingSession, Migrant, Qualification
+from people.models import Child, Consent, CounsellingSession, Migrant, Qualification
 from sites.models import User
 
 HIDDEN_FIELDS = {"revision", "search_text", "updated_at", "created_at", "migrant"}

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from integration.enums import AccessAction, CaseStatus, Interpreter
-from integration.models import AccessLog, Consent, CounsellingSession, Migrant
+from people.enums import AccessAction, CaseStatus, Interpreter
+from people.models import AccessLog, Consent, CounsellingSession, Migrant
 from tests.factories import (
     ChildFactory,
     ConsentFactory,
@@ -356,7 +356,7 @@ def test_person_page_keeps_a_marked_section_for_agreements():
 
     from django.conf import settings
 
-    template = Path(settings.BASE_DIR, "templates/integration/migrant_detail.html").read_text()
+    template = Path(settings.BASE_DIR, "templates/people/migrant_detail.html").read_text()
     assert "{% block agreements %}" in template
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
-from integration.enums import (
+from people.enums import (
     AccessAction,
     Benefits,
     CaseStatus,

@@ -1,14 +1,14 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from integration.forms import ConsentRecordForm, WithdrawConsentForm, posted
-from integration.models import Consent, Migrant
-from integration.services import RuleError, record_consent, withdraw_consent
+from people.forms import ConsentRecordForm, WithdrawConsentForm, posted
+from people.models import Consent, Migrant
+from people.services import record_consent, withdraw_consent
+from sites.errors import RuleError
 
 
 def _next_url(request: HttpRequest, fallback: str) -> str:
@@ -39,7 +39,7 @@ def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(_next_url(request, migrant.get_absolute_url() + "#consents"))
     return render(
         request,
-        "integration/consent_form.html",
+        "people/consent_form.html",
         {"form": form, "migrant": migrant, "next": _next_url(request, "")},
         status=400 if form.errors else 200,
     )
@@ -67,13 +67,7 @@ def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(consent.migrant.get_absolute_url() + "#consents")
     return render(
         request,
-        "integration/consent_withdraw.html",
+        "people/consent_withdraw.html",
         {"form": form, "consent": consent, "migrant": consent.migrant},
         status=400 if form.errors else 200,
     )
-
-
-urlpatterns = [
-    path("<int:pk>/einwilligungen/neu/", consent_add, name="consent-add"),
-    path("einwilligungen/<int:pk>/widerrufen/", consent_withdraw, name="consent-withdraw"),
-]

@@ -2,7 +2,7 @@ import pytest
 from django import forms
 from django.test.html import parse_html
 
-from integration.forms import PlainSelect
+from sites.widgets import PlainSelect
 
 CHOICES = [("", "all"), ("active", "active"), (3, "Ayşe <Öztürk> & Co"), ('x"y', "quoted")]
 

@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from integration.enums import AccessAction
-from integration.history import person_history
-from integration.models import AccessLog, Child, Consent, CounsellingSession, Migrant, Qualification
+from people.enums import AccessAction
+from people.history import person_history
+from people.models import AccessLog, Child, Consent, CounsellingSession, Migrant, Qualification
 from tests.factories import ChildFactory, ConsentFactory, MigrantFactory, SessionFactory
 
 

@@ -6,10 +6,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from integration.enums import CaseStatus
-from integration.forms import PlainSelect
-from integration.models import Migrant
+from people.enums import CaseStatus
+from people.models import Migrant
 from sites.enums import ServiceType
+from sites.widgets import PlainSelect
 
 # The filter keys: when a request carries none of them, the list starts from its default.
 FILTER_KEYS = ("q", "status", "counsellor", "appointment", "programme", "sort")
