@@ -8,10 +8,12 @@ PORT ?= 8000
 
 .PHONY: run test install lint format messages lock e2e
 
-$(VENV)/.installed: requirements.lock pyproject.toml
+# Development installs the runtime set plus tests and linters; production installs only
+# requirements/base.txt (README, Deployment).
+$(VENV)/.installed: requirements/base.txt requirements/dev.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet -r requirements/dev.txt
 	touch $@
 
 install: $(VENV)/.installed
@@ -43,5 +45,11 @@ messages: install
 	$(DEV_ENV) $(PY) manage.py makemessages -l de -l en --ignore=.venv --ignore=node_modules --ignore=static/vendor --no-obsolete
 	$(DEV_ENV) $(PY) manage.py compilemessages --ignore=.venv -v0
 
-lock:
-	$(PY) -m pip freeze --exclude-editable | sed '1i # Pinned versions of every dependency (runtime and test); regenerate with `make lock`.' > requirements.lock
+# Pin requirements/*.in into *.txt. Pins already in the .txt files are kept unless asked:
+# `make lock LOCK_ARGS=--upgrade` (or `LOCK_ARGS="--upgrade-package django"`).
+# No index URL or host is written: the files must hold for any mirror.
+LOCK_FLAGS := --quiet --no-emit-index-url --no-emit-trusted-host --no-emit-find-links \
+	--strip-extras --annotation-style=line
+lock: install
+	$(VENV)/bin/pip-compile $(LOCK_FLAGS) $(LOCK_ARGS) --output-file=requirements/base.txt requirements/base.in
+	$(VENV)/bin/pip-compile $(LOCK_FLAGS) $(LOCK_ARGS) --output-file=requirements/dev.txt requirements/dev.in
