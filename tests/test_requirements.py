@@ -11,6 +11,7 @@ import tomllib
 from importlib.metadata import packages_distributions
 from pathlib import Path
 
+from django.contrib.staticfiles.finders import get_finders
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
@@ -81,3 +82,9 @@ def test_requirements_files_name_no_package_index():
     for path in REQUIREMENTS.iterdir():
         text = path.read_text()
         assert re.search(r"--(extra-)?index-url|--find-links|--trusted-host|://", text) is None
+
+
+def test_collectstatic_ships_no_test_tool():
+    shipped = {path for finder in get_finders() for path, _storage in finder.list([])}
+
+    assert {path for path in shipped if "axe" in path.lower()} == set()
