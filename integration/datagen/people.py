@@ -57,6 +57,15 @@ class Chunk:
     ranges: dict = field(default_factory=dict)
 
 
+def workday(day_ord: int, *, forward: bool = False) -> int:
+    """The day itself, or for a weekend day the Friday before (the Monday after): centres
+    counsel on working days."""
+    weekday = (day_ord - 1) % 7  # date.fromordinal(1) is a Monday
+    if weekday < 5:
+        return day_ord
+    return day_ord + 7 - weekday if forward else day_ord - weekday + 4
+
+
 class IdRange:
     def __init__(self, start: int):
         self.next = start
@@ -168,7 +177,7 @@ class PeopleGenerator(AgreementsMixin):
         # --- the person ------------------------------------------------------------------
         span = today_ord - self.start_ord
         intake_ord = self.start_ord + int((index + rand()) * span / self.total)
-        intake_ord = min(intake_ord, today_ord)
+        intake_ord = workday(min(intake_ord, today_ord))
         intake = fromord(intake_ord)
         if self.assignments:
             counsellor_id, centre_index = self.assignments[index]
@@ -376,7 +385,9 @@ class PeopleGenerator(AgreementsMixin):
         n_sessions = 1 + int(rand() * 5)
         length = end_ord - intake_ord
         n_sessions = max(1, min(n_sessions, length // 10 + 1))
-        days = sorted(intake_ord + int(rand() * (length + 1)) for _ in range(n_sessions - 1))
+        days = sorted(
+            workday(intake_ord + int(rand() * (length + 1))) for _ in range(n_sessions - 1)
+        )
         interpreter = "none"
         if interpreter_needed:
             interpreter = pick(("professional", "professional", "volunteer", "family"))
@@ -388,6 +399,7 @@ class PeopleGenerator(AgreementsMixin):
             if number == n_sessions - 1 and not closed:
                 # The next appointment of an open case lies ahead.
                 next_day = max(day_ord + 7, today_ord + 1) + int(rand() * 28)
+                next_day = workday(next_day, forward=True)
                 next_appointment = at(fromord(next_day))
             held_at = created_at + 30 * minutes if number == 0 else at(day)
             rows[CounsellingSession].append(

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.models import Count, F
 from django.test import override_settings
+from django.utils import timezone
 
 from agreements.enums import AgreementStatus, StepStatus
 from agreements.models import Agreement, Goal, GoalOutcome, Review, Step
@@ -166,6 +167,14 @@ def test_demo_keeps_the_rules_of_the_forms():
     assert not CounsellingSession.objects.filter(
         migrant__status=CaseStatus.ACTIVE, next_appointment__date__lte=TODAY
     ).exists()
+
+
+def test_sessions_and_appointments_fall_on_working_days():
+    for held_on, appointment in CounsellingSession.objects.values_list(
+        "held_on", "next_appointment"
+    ):
+        assert held_on.weekday() < 5
+        assert appointment is None or timezone.localtime(appointment).weekday() < 5
 
 
 def test_history_names_the_counsellor_and_agrees_with_the_current_rows():
