@@ -235,7 +235,7 @@ def _partners(rng: random.Random, municipalities: set[Municipality]) -> int:
             new_partners.append(
                 Partner(
                     pk=next_partner,
-                    name=name.format(city=municipality.name),
+                    name=name.format(city=address_of(municipality.name)[1]),
                     kind=kind,
                     municipality=municipality,
                     contact_person=" ".join(contact),
