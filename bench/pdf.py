@@ -49,12 +49,12 @@ def typical_agreement():
 
     from agreements.enums import Responsible
     from agreements.models import Agreement, Goal, Step
+    from integration.datagen.demo import seed_demo_sites
     from people.models import Consent, Migrant
-    from sites.demo import seed_sites
     from sites.enums import Area
     from sites.models import CounsellingCentre, Partner, User
 
-    seed_sites(counsellors_per_centre=1)
+    seed_demo_sites(counsellors_per_centre=1)
     centre = CounsellingCentre.objects.get(code="LU")
     counsellor = User.objects.get(username="berater")
     migrant = Migrant.objects.create(

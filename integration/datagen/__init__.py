@@ -27,8 +27,9 @@ from django.core.management.color import no_style
 from django.db import connection, connections, transaction
 from django.db.models import Max
 
-from integration.datagen.people import PeopleGenerator
-from integration.datagen.sites import build_country, default_centre_count
+from agreements.services.reports.snapshots import forget as forget_figures
+from integration.datagen.people import HISTORY_YEARS, PeopleGenerator
+from integration.datagen.sites import Country, build_country, default_centre_count
 from integration.datagen.tables import (
     BULK_MODELS,
     DERIVED_HISTORY,
@@ -77,8 +78,16 @@ def generate(
     verify: bool = False,
     vacuum: bool = False,
     log: Callable[[str], None] = lambda message: None,
+    country: Country | None = None,
+    assignments: list[tuple[int, int]] | None = None,
+    history_years: float = HISTORY_YEARS,
 ) -> Report:
-    """Adds `migrants` people with their files to the default database."""
+    """Adds `migrants` people with their files to the default database.
+
+    The people go to new centres made for them, or to the given `country`'s centres, to
+    counsellors drawn at random or by `assignments` ((counsellor id, centre index) per
+    person); their intakes spread over the last `history_years`.
+    """
     started = time.monotonic()
     today = today or datetime.date.today()
     report = Report(migrants=migrants, seed=seed, today=today)
@@ -90,10 +99,11 @@ def generate(
     fast_load = fast_load and postgres and not connection.in_atomic_block
     report.fast_load = fast_load
 
-    with transaction.atomic():
-        country = build_country(
-            rng=rng, centres=centres or default_centre_count(migrants), today=today
-        )
+    if country is None:
+        with transaction.atomic():
+            country = build_country(
+                rng=rng, centres=centres or default_centre_count(migrants), today=today
+            )
     report.centres = len(country.centres)
     report.counsellors = len(country.counsellors)
     report.municipalities_created = country.municipalities_created
@@ -108,7 +118,14 @@ def generate(
         model: (model.objects.aggregate(top=Max("pk"))["top"] or 0) + 1 for model in BULK_MODELS
     }
     people = PeopleGenerator(
-        rng=rng, country=country, specs=specs, total=migrants, today=today, first_ids=first_ids
+        rng=rng,
+        country=country,
+        specs=specs,
+        total=migrants,
+        today=today,
+        first_ids=first_ids,
+        assignments=assignments,
+        history_years=history_years,
     )
     sink = sink_for()
     tables = [spec.table for spec in specs.values()] + [
@@ -170,7 +187,9 @@ def generate(
             _restore_indexes(stash, log)
             report.seconds["indexes"] = time.monotonic() - index_started
 
-    _reset_sequences()
+    reset_sequences()
+    # Bulk inserts send no signals: evaluation figures kept from before are out of date.
+    forget_figures()
     finish_started = time.monotonic()
     if postgres and not connection.in_atomic_block:
         with connection.cursor() as cursor:
@@ -215,7 +234,9 @@ def _save_case_number_counters(numbers: dict[tuple[int, int], int]) -> None:
     )
 
 
-def _reset_sequences() -> None:
+def reset_sequences() -> None:
+    """Rows written with their own ids leave the sequences behind; the next row the ORM
+    creates would draw a taken id."""
     models = [Municipality, CounsellingCentre, User, Membership, Partner, Offer, *BULK_MODELS]
     statements = connection.ops.sequence_reset_sql(no_style(), models)
     if statements:

@@ -76,7 +76,7 @@ S_STATUS, S_DONE = col(Step, "status"), col(Step, "done_on")
 
 
 class AgreementsMixin:
-    """Part of PeopleGenerator: expects `rng`, `ids`, `specs`, `today` and `goal_pools`."""
+    """Part of PeopleGenerator: expects `rng`, `ids`, `specs` and `today`."""
 
     def _agreements(
         self,
@@ -170,7 +170,8 @@ class AgreementsMixin:
         def make_goal(
             agreement_id: int, area: str, position: int, created: datetime.datetime, base_ord: int
         ) -> tuple[list, list]:
-            text, own_words, steps_pool = pick(self.goal_pools[area])
+            text, steps_pool = pick(pools.GOALS[area])
+            own_words = pick(pools.OWN_WORDS[area])
             row = [
                 self.ids[Goal].take(),
                 agreement_id,

@@ -14,7 +14,7 @@ import random
 from dataclasses import dataclass, field
 
 from agreements.models import Agreement, Goal, Step
-from integration.datagen import pools
+from integration.datagen import places, pools
 from integration.datagen.agreements import TIMES, YEAR_DAYS, AgreementsMixin
 from integration.datagen.sites import Country, ascii_letters
 from integration.datagen.tables import COLUMNS, TableSpec, col
@@ -57,6 +57,15 @@ class Chunk:
     ranges: dict = field(default_factory=dict)
 
 
+def workday(day_ord: int, *, forward: bool = False) -> int:
+    """The day itself, or for a weekend day the Friday before (the Monday after): centres
+    counsel on working days."""
+    weekday = (day_ord - 1) % 7  # date.fromordinal(1) is a Monday
+    if weekday < 5:
+        return day_ord
+    return day_ord + 7 - weekday if forward else day_ord - weekday + 4
+
+
 class IdRange:
     def __init__(self, start: int):
         self.next = start
@@ -79,6 +88,8 @@ class PeopleGenerator(AgreementsMixin):
         total: int,
         today: datetime.date,
         first_ids: dict[type, int],
+        assignments: list[tuple[int, int]] | None = None,
+        history_years: float = HISTORY_YEARS,
     ):
         self.rng = rng
         self.country = country
@@ -87,13 +98,18 @@ class PeopleGenerator(AgreementsMixin):
         self.today = today
         self.ids = {model: IdRange(first_ids[model]) for model in specs}
         self.counsellors = country.counsellors
+        # (counsellor id, centre index) per person, where the caseloads are fixed
+        self.assignments = assignments
         self.case_numbers: dict[tuple[int, int], int] = {}
-        self.start_ord = today.toordinal() - int(HISTORY_YEARS * YEAR_DAYS)
+        self.start_ord = today.toordinal() - int(history_years * YEAR_DAYS)
         self.origins = [origin for origin in pools.ORIGINS for _ in range(origin[1])]
         self.hurdles = [(text, json.dumps(cats)) for text, cats in pools.HURDLES]
-        self.goal_pools = {area: pools.GOALS[area] for area in pools.GOALS}
         self._topics: dict[tuple, str] = {}
         self._norm: dict[str, str] = {}
+        # Names given in this run, as (centre, first, last, birth day) packed into one int,
+        # so that no centre has two people of the same name and date of birth.
+        self._name_ids: dict[str, int] = {}
+        self._names_taken: set[int] = set()
 
     # --- small helpers ----------------------------------------------------------------
 
@@ -108,6 +124,15 @@ class PeopleGenerator(AgreementsMixin):
         if value is None:
             value = self._topics[areas] = json.dumps(list(areas))
         return value
+
+    def _unique_birth(self, centre_id: int, first: str, last: str, birth_ord: int) -> int:
+        ids = self._name_ids
+        person = (centre_id * 8192 + ids.setdefault(first, len(ids))) * 8192
+        person = (person + ids.setdefault(last, len(ids))) * 1_048_576
+        while person + birth_ord in self._names_taken:
+            birth_ord -= 1
+        self._names_taken.add(person + birth_ord)
+        return birth_ord
 
     def next_case_number(self, centre_id: int, code: str, year: int) -> str:
         key = (centre_id, year)
@@ -152,18 +177,24 @@ class PeopleGenerator(AgreementsMixin):
         # --- the person ------------------------------------------------------------------
         span = today_ord - self.start_ord
         intake_ord = self.start_ord + int((index + rand()) * span / self.total)
-        intake_ord = min(intake_ord, today_ord)
+        intake_ord = workday(min(intake_ord, today_ord))
         intake = fromord(intake_ord)
-        counsellor_id, centre_index = pick(self.counsellors)
+        if self.assignments:
+            counsellor_id, centre_index = self.assignments[index]
+        else:
+            counsellor_id, centre_index = pick(self.counsellors)
         centre = self.country.centres[centre_index]
         nationality, _, language, spoken, statuses, basis = pick(self.origins)
         names = pools.NAMES[language]
+        if language in pools.NATIVE_NAMES and rand() < 0.1:
+            names = pools.NATIVE_NAMES[language]
         female = rand() < 0.5
-        first_name = pick(names[0] if female else names[1])
-        last_name = pick(names[2])
+        # The family name in the form that agrees with the person's gender (Iwanowa/Iwanow).
+        first_name, first_latin = pick(names.female if female else names.male)
+        last_name, last_latin = pick(names.female_family if female else names.male_family)
         name_latin = ""
-        if language in pools.NATIVE_SCRIPT and rand() < 0.1:
-            first_name, last_name, name_latin = pick(pools.NATIVE_SCRIPT[language])
+        if first_latin or last_latin:
+            name_latin = f"{first_latin or first_name} {last_latin or last_name}"
         roll = rand()
         sex = "female" if female else "male"
         if roll < 0.01:
@@ -172,20 +203,26 @@ class PeopleGenerator(AgreementsMixin):
             sex = "not_stated"
         low, high = SERVICE_AGES.get(centre.service_type, (18, 64))
         age_days = int((low + rand() * (high - low + 1)) * YEAR_DAYS)
-        birth_ord = intake_ord - age_days
+        birth_ord = self._unique_birth(centre.id, first_name, last_name, intake_ord - age_days)
+        age_days = intake_ord - birth_ord
         arrival_on = None
         if rand() < 0.95:
-            arrival_ord = intake_ord - int(rand() * rand() * 3000)
+            # People arrive before they first come to a centre.
+            arrival_ord = intake_ord - 1 - int(rand() * rand() * 3000)
             arrival_on = fromord(max(arrival_ord, birth_ord + 1))
         level = pick(pools.GERMAN_LEVELS)
         interpreter_needed = level in ("none", "A1") and rand() < 0.6
         residence = pick(statuses)
         issued = valid_until = None
-        if residence in ("permit", "toleration", "asylum", "settlement"):
-            base_ord = (arrival_on or intake).toordinal()
+        base_ord = (arrival_on or intake).toordinal()
+        if residence == "settlement" and today_ord - base_ord < 3 * 365:
+            residence = "permit"  # settlement comes after years of residence, not at arrival
+        if residence == "settlement":
+            issued = fromord(base_ord + 3 * 365 + int(rand() * (today_ord - base_ord - 3 * 365)))
+        elif residence in ("permit", "toleration", "asylum"):
+            # Issued after arrival (base_ord is before today, so this is too).
             issued = fromord(min(base_ord + 30 + int(rand() * 200), today_ord))
-            if residence != "settlement":
-                valid_until = fromord(issued.toordinal() + 180 + int(rand() * 900))
+            valid_until = fromord(issued.toordinal() + 180 + int(rand() * 900))
         employment = pick(pools.EMPLOYMENT)
         migrant_id = self.ids[Migrant].take()
         case_number = self.next_case_number(centre.id, centre.code, intake.year)
@@ -240,8 +277,8 @@ class PeopleGenerator(AgreementsMixin):
             pick(pools.BENEFITS),
             f"01{int(rand() * 3) + 5}{int(rand() * 10)} {int(rand() * 9000000) + 1000000}",
             email,
-            f"{pick(pools.STREETS)} {int(rand() * 120) + 1}",
-            f"{centre.postcode[:3]}{int(rand() * 90) + 10}",
+            f"{pick(places.STREETS)} {int(rand() * 120) + 1}",
+            centre.postcode,  # the municipality's real postcode
             centre.city,
             intake,
             pick(pools.REFERRALS),
@@ -348,7 +385,9 @@ class PeopleGenerator(AgreementsMixin):
         n_sessions = 1 + int(rand() * 5)
         length = end_ord - intake_ord
         n_sessions = max(1, min(n_sessions, length // 10 + 1))
-        days = sorted(intake_ord + int(rand() * (length + 1)) for _ in range(n_sessions - 1))
+        days = sorted(
+            workday(intake_ord + int(rand() * (length + 1))) for _ in range(n_sessions - 1)
+        )
         interpreter = "none"
         if interpreter_needed:
             interpreter = pick(("professional", "professional", "volunteer", "family"))
@@ -358,7 +397,10 @@ class PeopleGenerator(AgreementsMixin):
             topics = (topic,) if rand() < 0.6 else tuple(sorted({topic, pick(candidates)}))
             next_appointment = None
             if number == n_sessions - 1 and not closed:
-                next_appointment = at(fromord(day_ord + 7 + int(rand() * 28)))
+                # The next appointment of an open case lies ahead.
+                next_day = max(day_ord + 7, today_ord + 1) + int(rand() * 28)
+                next_day = workday(next_day, forward=True)
+                next_appointment = at(fromord(next_day))
             held_at = created_at + 30 * minutes if number == 0 else at(day)
             rows[CounsellingSession].append(
                 (

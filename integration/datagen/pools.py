@@ -1,160 +1,168 @@
-"""Word lists the generator draws from: names, places and the German texts of a case file.
+"""Word lists the generator draws from: names by origin and the German texts of a case file.
 
 Weighted lists repeat an entry instead of carrying weights, so drawing is one index.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from importlib import import_module
+
 from sites.enums import Area
 
-# Municipalities beyond the model project's 18, for national sizes (name, federal state).
-CITIES = [
-    ("Aachen", "NW"),
-    ("Augsburg", "BY"),
-    ("Bamberg", "BY"),
-    ("Bayreuth", "BY"),
-    ("Bielefeld", "NW"),
-    ("Bochum", "NW"),
-    ("Bonn", "NW"),
-    ("Bottrop", "NW"),
-    ("Brandenburg an der Havel", "BB"),
-    ("Braunschweig", "NI"),
-    ("Bremen", "HB"),
-    ("Bremerhaven", "HB"),
-    ("Chemnitz", "SN"),
-    ("Cottbus", "BB"),
-    ("Darmstadt", "HE"),
-    ("Dessau-Roßlau", "ST"),
-    ("Dortmund", "NW"),
-    ("Dresden", "SN"),
-    ("Duisburg", "NW"),
-    ("Düren", "NW"),
-    ("Düsseldorf", "NW"),
-    ("Erfurt", "TH"),
-    ("Erlangen", "BY"),
-    ("Flensburg", "SH"),
-    ("Frankfurt am Main", "HE"),
-    ("Frankfurt (Oder)", "BB"),
-    ("Fulda", "HE"),
-    ("Fürth", "BY"),
-    ("Gelsenkirchen", "NW"),
-    ("Gera", "TH"),
-    ("Gießen", "HE"),
-    ("Gütersloh", "NW"),
-    ("Hagen", "NW"),
-    ("Halle (Saale)", "ST"),
-    ("Hamburg-Altona", "HH"),
-    ("Hamburg-Harburg", "HH"),
-    ("Hamburg-Mitte", "HH"),
-    ("Hanau", "HE"),
-    ("Heidelberg", "BW"),
-    ("Heilbronn", "BW"),
-    ("Herne", "NW"),
-    ("Hildesheim", "NI"),
-    ("Ingolstadt", "BY"),
-    ("Jena", "TH"),
-    ("Kaiserslautern", "RP"),
-    ("Karlsruhe", "BW"),
-    ("Kassel", "HE"),
-    ("Kiel", "SH"),
-    ("Koblenz", "RP"),
-    ("Köln", "NW"),
-    ("Krefeld", "NW"),
-    ("Landshut", "BY"),
-    ("Leverkusen", "NW"),
-    ("Lübeck", "SH"),
-    ("Lüneburg", "NI"),
-    ("Magdeburg", "ST"),
-    ("Mainz", "RP"),
-    ("Mannheim", "BW"),
-    ("Marburg", "HE"),
-    ("Moers", "NW"),
-    ("Mönchengladbach", "NW"),
-    ("Mülheim an der Ruhr", "NW"),
-    ("Münster", "NW"),
-    ("Neubrandenburg", "MV"),
-    ("Neuss", "NW"),
-    ("Oberhausen", "NW"),
-    ("Offenbach am Main", "HE"),
-    ("Oldenburg", "NI"),
-    ("Osnabrück", "NI"),
-    ("Paderborn", "NW"),
-    ("Pforzheim", "BW"),
-    ("Potsdam", "BB"),
-    ("Recklinghausen", "NW"),
-    ("Regensburg", "BY"),
-    ("Remscheid", "NW"),
-    ("Reutlingen", "BW"),
-    ("Rostock", "MV"),
-    ("Salzgitter", "NI"),
-    ("Schwerin", "MV"),
-    ("Siegen", "NW"),
-    ("Solingen", "NW"),
-    ("Trier", "RP"),
-    ("Tübingen", "BW"),
-    ("Ulm", "BW"),
-    ("Weimar", "TH"),
-    ("Wolfsburg", "NI"),
-    ("Worms", "RP"),
-    ("Wuppertal", "NW"),
-    ("Würzburg", "BY"),
-    ("Zwickau", "SN"),
-    ("Berlin Mitte", "BE"),
-    ("Berlin Neukölln", "BE"),
-    ("Berlin Spandau", "BE"),
-    ("Berlin Marzahn-Hellersdorf", "BE"),
-    ("Berlin Lichtenberg", "BE"),
-    ("Berlin Friedrichshain-Kreuzberg", "BE"),
-    ("Berlin Reinickendorf", "BE"),
-    ("Landkreis Harburg", "NI"),
-    ("Landkreis Göppingen", "BW"),
-    ("Rhein-Sieg-Kreis", "NW"),
-    ("Kreis Offenbach", "HE"),
-    ("Landkreis Leipzig", "SN"),
-    ("Ortenaukreis", "BW"),
-    ("Landkreis Rosenheim", "BY"),
-    ("Main-Kinzig-Kreis", "HE"),
-    ("Kreis Mettmann", "NW"),
-    ("Landkreis Ludwigsburg", "BW"),
-    ("Rhein-Neckar-Kreis", "BW"),
-    ("Landkreis Esslingen", "BW"),
-    ("Region Hannover Land", "NI"),
-    ("Landkreis Vorpommern-Greifswald", "MV"),
-    ("Saalekreis", "ST"),
-    ("Landkreis Gotha", "TH"),
-    ("Kreis Pinneberg", "SH"),
-    ("Landkreis Oder-Spree", "BB"),
-    ("Saarpfalz-Kreis", "SL"),
-    ("Landkreis Neunkirchen", "SL"),
-]
+Name = tuple[str, str]  # (spelling, Latin transliteration or "" when already Latin)
 
-PROVIDERS = [
-    "Caritasverband",
-    "Diakonisches Werk",
-    "Arbeiterwohlfahrt (AWO)",
-    "Deutsches Rotes Kreuz",
-    "Der Paritätische",
-    "Internationaler Bund",
-    "Evangelische Jugendhilfe",
-]
-STREETS = [
-    "Hauptstraße",
-    "Bahnhofstraße",
-    "Kirchstraße",
-    "Schulstraße",
-    "Gartenstraße",
-    "Lindenstraße",
-    "Bergstraße",
-    "Goethestraße",
-    "Schillerstraße",
-    "Ringstraße",
-    "Friedrichstraße",
-    "Wilhelmstraße",
-    "Am Markt",
-    "Mühlenweg",
-    "Rosenweg",
-    "Parkstraße",
-]
+
+@dataclass(frozen=True)
+class NamePool:
+    female: tuple[Name, ...]
+    male: tuple[Name, ...]
+    # Family names by the bearer's gender: the same name twice where the language does not
+    # inflect it, "Iwanowa" / "Iwanow" where it does.
+    female_family: tuple[Name, ...]
+    male_family: tuple[Name, ...]
+
+
+def _names(female: str, male: str, family: str) -> NamePool:
+    """Space-separated names; "Iwanowa/Iwanow" is a family name with a feminine and a
+    masculine form, "Олена:Olena" a name in its own script with its transliteration."""
+
+    def name(word: str) -> Name:
+        spelling, _, latin = word.partition(":")
+        return spelling, latin
+
+    forms = [[name(form) for form in word.split("/")] for word in family.split()]
+    return NamePool(
+        female=tuple(name(word) for word in female.split()),
+        male=tuple(name(word) for word in male.split()),
+        female_family=tuple(pair[0] for pair in forms),
+        male_family=tuple(pair[-1] for pair in forms),
+    )
+
+
+# Names in Latin script, per language group.
+NAMES = {
+    "de": _names(
+        "Anna Julia Sabine Katharina Miriam Lena Sarah Claudia",
+        "Jonas Lukas Stefan Tobias Daniel Michael Thomas Markus",
+        "Becker Schmidt Weber Hoffmann Schulz Wagner Krüger Neumann Fischer Lange Braun Richter "
+        "Wolf Schäfer",
+    ),
+    "ar": _names(
+        "Amina Fatima Layla Nour Rania Hiba Yasmin Salma Mariam Rasha",
+        "Ahmad Mohammed Omar Khaled Yusuf Ali Hassan Samir Tarek Bilal",
+        "Al-Hassan Haddad Khalil Mansour Nasser Saleh Darwish Aziz Hamdan Qasim Al-Masri Ibrahim",
+    ),
+    "uk": _names(
+        "Olena Iryna Oksana Natalija Tetjana Switlana Julija Marija",
+        "Andrij Oleksandr Dmytro Serhij Mykola Wolodymyr Taras Bohdan",
+        "Petrenko Kowalenko Bondarenko Schewtschenko Tkatschenko Krawtschuk Melnyk Lysenko "
+        "Olijnyk Hryzenko Kowalska/Kowalskyj",
+    ),
+    "fa": _names(
+        "Zahra Maryam Fatemeh Shirin Parisa Soraya Nargis Mahsa",
+        "Ahmad Reza Hamid Mahmoud Farid Javad Mustafa Nasir",
+        "Ahmadi Rahimi Hosseini Karimi Mohammadi Sultani Noori Haidari",
+    ),
+    "tr": _names(
+        "Ayşe Elif Fatma Zeynep Emine Hatice Özlem Gül",
+        "Mehmet Mustafa Murat Hüseyin İbrahim Ömer Emre Çağrı",
+        "Yılmaz Kaya Demir Şahin Çelik Yıldız Öztürk Aydın Doğan",
+    ),
+    "ro": _names(
+        "Ana Maria Elena Ioana Andreea Mihaela",
+        "Andrei Ion Mihai Ștefan Gheorghe Florin",
+        "Popescu Ionescu Dumitru Stoica Constantin Munteanu Rădulescu",
+    ),
+    "pl": _names(
+        "Agnieszka Katarzyna Małgorzata Joanna Zofia Anna",
+        "Piotr Krzysztof Tomasz Paweł Łukasz Michał",
+        "Kowalska/Kowalski Nowak Wiśniewska/Wiśniewski Wójcik Kamińska/Kamiński "
+        "Lewandowska/Lewandowski Zielińska/Zieliński",
+    ),
+    "bg": _names(
+        "Maria Iwanka Desislawa Elena Rossiza",
+        "Georgi Dimitar Iwan Nikolai Stojan",
+        "Iwanowa/Iwanow Petrowa/Petrow Dimitrowa/Dimitrow Georgiewa/Georgiew Nikolowa/Nikolow "
+        "Todorowa/Todorow",
+    ),
+    "ru": _names(
+        "Jelena Tatjana Natalja Swetlana Olga Anastasija",
+        "Sergej Alexej Dmitrij Wladimir Igor Nikolaj",
+        "Iwanowa/Iwanow Smirnowa/Smirnow Kusnezowa/Kusnezow Popowa/Popow Wolkowa/Wolkow "
+        "Sokolowa/Sokolow Morosowa/Morosow",
+    ),
+    "ti": _names(
+        "Senait Helen Mebrat Saba Freweyni",
+        "Yonas Tesfay Dawit Berhane Samuel",
+        "Tesfamariam Gebremedhin Haile Kidane Abraha Weldemichael",
+    ),
+    "so": _names(
+        "Hodan Amran Sahra Fadumo Ifrah",
+        "Abdi Mohamed Abdullahi Hassan Farah",
+        "Warsame Abdi Hirsi Jama Osman Yusuf",
+    ),
+    "en": _names(
+        "Chioma Priya Aisha Ananya Grace Blessing",
+        "Emeka Rahul Oluwaseun Arjun Chinedu Vikram",
+        "Okafor Sharma Adeyemi Patel Nwosu Singh Reddy Balogun",
+    ),
+    "vi": _names(
+        "Linh Hương Thảo Mai Ngọc", "Minh Tuấn Dũng Hùng Quang", "Nguyễn Trần Lê Phạm Hoàng Vũ"
+    ),
+    "sq": _names(
+        "Arta Blerina Drita Elona Fjolla",
+        "Arben Besnik Driton Fatmir Ilir",
+        "Krasniqi Gashi Berisha Morina Hoxha Shala",
+    ),
+    "sr": _names(
+        "Jelena Milica Ivana Dragana",
+        "Nikola Stefan Milan Dragan",
+        "Jovanović Petrović Nikolić Marković Đorđević",
+    ),
+    "es": _names(
+        "Lucía María Carmen Sofía",
+        "José Javier Alejandro Álvaro",
+        "García Fernández González Rodríguez López Martínez",
+    ),
+    "other": _names(  # Greek
+        "Eleni Dimitra Sofia Katerina",
+        "Georgios Nikolaos Konstantinos Dimitrios",
+        "Papadopoulou/Papadopoulos Nikolaidou/Nikolaidis Georgiou Christodoulou",
+    ),
+}
+# Some people are recorded in their own script, with the Latin transliteration beside it
+# (the field the search also looks at).
+NATIVE_NAMES = {
+    "uk": _names(
+        "Олена:Olena Ірина:Iryna Оксана:Oksana",
+        "Андрій:Andrij Тарас:Taras Дмитро:Dmytro",
+        "Петренко:Petrenko Коваленко:Kowalenko Бондаренко:Bondarenko Шевченко:Schewtschenko "
+        "Ковальська:Kowalska/Ковальський:Kowalskyj",
+    ),
+    "ru": _names(
+        "Наталья:Natalja Ольга:Olga Ксения:Ksenija",
+        "Сергей:Sergej Игорь:Igor",
+        "Иванова:Iwanowa/Иванов:Iwanow Смирнова:Smirnowa/Смирнов:Smirnow "
+        "Фёдорова:Fjodorowa/Фёдоров:Fjodorow",
+    ),
+    "bg": _names(
+        "Мария:Marija Елена:Elena",
+        "Георги:Georgi Димитър:Dimitar",
+        "Петрова:Petrowa/Петров:Petrow Димитрова:Dimitrowa/Димитров:Dimitrow",
+    ),
+    "ar": _names(
+        "فاطمة:Fatima نور:Nour أمل:Amal",
+        "أحمد:Ahmad عمر:Omar خالد:Khaled",
+        "الحسن:Al-Hassan خليل:Khalil منصور:Mansour حداد:Haddad",
+    ),
+    "fa": _names(
+        "زهرا:Zahra مریم:Maryam فرشته:Fereshteh",
+        "احمد:Ahmad رضا:Reza",
+        "رحیمی:Rahimi نوری:Noori حیدری:Haidari",
+    ),
+    "ti": _names("ሰናይት:Senait ሄለን:Helen", "ዮናስ:Yonas ዳዊት:Dawit", "ተስፋዬ:Tesfaye ሃይለ:Haile"),
+}
 
 # (nationality, weight, preferred language, languages spoken, residence statuses, basis)
 ORIGINS = [
@@ -195,159 +203,6 @@ ORIGINS = [
 ]
 
 # Given names in Latin script (female, male) and family names, per language group.
-NAMES = {
-    "de": (
-        ["Anna", "Julia", "Sabine", "Katharina", "Miriam", "Lena", "Sarah", "Claudia"],
-        ["Jonas", "Lukas", "Stefan", "Tobias", "Daniel", "Michael", "Thomas", "Markus"],
-        [
-            "Becker",
-            "Schmidt",
-            "Weber",
-            "Hoffmann",
-            "Schulz",
-            "Wagner",
-            "Krüger",
-            "Neumann",
-            "Fischer",
-            "Lange",
-            "Braun",
-            "Richter",
-            "Wolf",
-            "Schäfer",
-        ],
-    ),
-    "ar": (
-        ["Amina", "Fatima", "Layla", "Nour", "Rania", "Hiba", "Yasmin", "Salma", "Mariam", "Rasha"],
-        [
-            "Ahmad",
-            "Mohammed",
-            "Omar",
-            "Khaled",
-            "Yusuf",
-            "Ali",
-            "Hassan",
-            "Samir",
-            "Tarek",
-            "Bilal",
-        ],
-        [
-            "Al-Hassan",
-            "Haddad",
-            "Khalil",
-            "Mansour",
-            "Nasser",
-            "Saleh",
-            "Darwish",
-            "Aziz",
-            "Hamdan",
-            "Qasim",
-            "Al-Masri",
-            "Ibrahim",
-        ],
-    ),
-    "uk": (
-        ["Olena", "Iryna", "Oksana", "Natalija", "Tetjana", "Switlana", "Julija", "Marija"],
-        ["Andrij", "Oleksandr", "Dmytro", "Serhij", "Mykola", "Wolodymyr", "Taras", "Bohdan"],
-        [
-            "Petrenko",
-            "Kowalenko",
-            "Bondarenko",
-            "Schewtschenko",
-            "Tkatschenko",
-            "Kravtschuk",
-            "Melnyk",
-            "Lysenko",
-            "Oliynyk",
-            "Hrytsenko",
-        ],
-    ),
-    "fa": (
-        ["Zahra", "Maryam", "Fatemeh", "Shirin", "Parisa", "Soraya", "Nargis", "Mahsa"],
-        ["Ahmad", "Reza", "Hamid", "Mahmoud", "Farid", "Javad", "Mustafa", "Nasir"],
-        ["Ahmadi", "Rahimi", "Hosseini", "Karimi", "Mohammadi", "Sultani", "Noori", "Haidari"],
-    ),
-    "tr": (
-        ["Ayşe", "Elif", "Fatma", "Zeynep", "Emine", "Hatice", "Özlem", "Gül"],
-        ["Mehmet", "Mustafa", "Murat", "Hüseyin", "İbrahim", "Ömer", "Emre", "Çağrı"],
-        ["Yılmaz", "Kaya", "Demir", "Şahin", "Çelik", "Yıldız", "Öztürk", "Aydın", "Doğan"],
-    ),
-    "ro": (
-        ["Ana", "Maria", "Elena", "Ioana", "Andreea", "Mihaela"],
-        ["Andrei", "Ion", "Mihai", "Ștefan", "Gheorghe", "Florin"],
-        ["Popescu", "Ionescu", "Dumitru", "Stoica", "Constantin", "Munteanu", "Rădulescu"],
-    ),
-    "pl": (
-        ["Agnieszka", "Katarzyna", "Małgorzata", "Joanna", "Zofia", "Anna"],
-        ["Piotr", "Krzysztof", "Tomasz", "Paweł", "Łukasz", "Michał"],
-        ["Kowalski", "Nowak", "Wiśniewski", "Wójcik", "Kamiński", "Lewandowski", "Zieliński"],
-    ),
-    "bg": (
-        ["Maria", "Ivanka", "Desislava", "Elena", "Rositsa"],
-        ["Georgi", "Dimitar", "Ivan", "Nikolai", "Stojan"],
-        ["Iwanow", "Petrowa", "Dimitrow", "Georgiewa", "Nikolow", "Todorow"],
-    ),
-    "ru": (
-        ["Jelena", "Tatjana", "Natalja", "Swetlana", "Olga", "Anastasija"],
-        ["Sergej", "Alexej", "Dmitrij", "Wladimir", "Igor", "Nikolaj"],
-        ["Iwanow", "Smirnow", "Kusnezow", "Popow", "Wolkow", "Sokolowa", "Morosow"],
-    ),
-    "ti": (
-        ["Senait", "Helen", "Mebrat", "Saba", "Freweyni"],
-        ["Yonas", "Tesfay", "Dawit", "Berhane", "Samuel"],
-        ["Tesfamariam", "Gebremedhin", "Haile", "Kidane", "Abraha", "Weldemichael"],
-    ),
-    "so": (
-        ["Hodan", "Amran", "Sahra", "Fadumo", "Ifrah"],
-        ["Abdi", "Mohamed", "Abdullahi", "Hassan", "Farah"],
-        ["Warsame", "Abdi", "Hirsi", "Jama", "Osman", "Yusuf"],
-    ),
-    "en": (
-        ["Chioma", "Priya", "Aisha", "Ananya", "Grace", "Blessing"],
-        ["Emeka", "Rahul", "Oluwaseun", "Arjun", "Chinedu", "Vikram"],
-        ["Okafor", "Sharma", "Adeyemi", "Patel", "Nwosu", "Singh", "Reddy", "Balogun"],
-    ),
-    "vi": (
-        ["Linh", "Hương", "Thảo", "Mai", "Ngọc"],
-        ["Minh", "Tuấn", "Dũng", "Hùng", "Quang"],
-        ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ"],
-    ),
-    "sq": (
-        ["Arta", "Blerina", "Drita", "Elona", "Fjolla"],
-        ["Arben", "Besnik", "Driton", "Fatmir", "Ilir"],
-        ["Krasniqi", "Gashi", "Berisha", "Morina", "Hoxha", "Shala"],
-    ),
-    "sr": (
-        ["Jelena", "Milica", "Ivana", "Dragana"],
-        ["Nikola", "Stefan", "Milan", "Dragan"],
-        ["Jovanović", "Petrović", "Nikolić", "Marković", "Đorđević"],
-    ),
-    "es": (
-        ["Lucía", "María", "Carmen", "Sofía"],
-        ["José", "Javier", "Alejandro", "Álvaro"],
-        ["García", "Fernández", "González", "Rodríguez", "López", "Martínez"],
-    ),
-    "other": (
-        ["Eleni", "Dimitra", "Sofia", "Katerina"],
-        ["Georgios", "Nikolaos", "Konstantinos", "Dimitrios"],
-        ["Papadopoulos", "Nikolaidis", "Georgiou", "Christodoulou"],
-    ),
-}
-# Some people from Ukraine and Syria are recorded in their own script, with the Latin
-# transliteration beside it (the field the search also looks at).
-NATIVE_SCRIPT = {
-    "uk": [
-        ("Олена", "Петренко", "Olena Petrenko"),
-        ("Андрій", "Коваленко", "Andrij Kowalenko"),
-        ("Ірина", "Бондаренко", "Iryna Bondarenko"),
-        ("Тарас", "Шевченко", "Taras Schewtschenko"),
-    ],
-    "ar": [
-        ("أحمد", "الحسن", "Ahmad Al-Hassan"),
-        ("فاطمة", "خليل", "Fatima Khalil"),
-        ("عمر", "منصور", "Omar Mansour"),
-        ("نور", "حداد", "Nour Haddad"),
-    ],
-}
 
 GERMAN_LEVELS = ["none"] * 3 + ["A1"] * 5 + ["A2"] * 5 + ["B1"] * 4 + ["B2"] * 2 + ["C1"]
 EMPLOYMENT = (
@@ -493,156 +348,22 @@ HURDLES = [
 REVIEW_CHANGES = ["", "", "Zieltermin angepasst.", "Schritt ergänzt.", "Kursträger gewechselt."]
 
 # Goals and their steps per area: (goal text, own words, [(step, responsible, partner kind)])
-GOALS = {
-    Area.LANGUAGE: [
-        (
-            "Integrationskurs bis Niveau B1 abschließen",
-            "Ich will gut Deutsch sprechen.",
-            [
-                ("Anmeldung beim Kursträger", "migrant", ""),
-                ("Berechtigungsschein beim BAMF beantragen", "counsellor", ""),
-                ("Kursplatz vermitteln", "partner", "course_provider"),
-            ],
-        ),
-        (
-            "Alphabetisierungskurs besuchen",
-            "Ich will lesen und schreiben lernen.",
-            [
-                ("Einstufungstest machen", "migrant", ""),
-                ("Platz im Alphabetisierungskurs vermitteln", "partner", "course_provider"),
-            ],
-        ),
-        (
-            "Deutschprüfung B2 bestehen",
-            "",
-            [
-                ("Berufssprachkurs beantragen", "counsellor", ""),
-                ("Prüfung anmelden", "migrant", ""),
-            ],
-        ),
-    ],
-    Area.EDUCATION: [
-        (
-            "Einen Ausbildungsplatz finden",
-            "Ich möchte eine Ausbildung machen.",
-            [
-                ("Berufsberatung wahrnehmen", "partner", "employment_agency"),
-                ("Bewerbungsunterlagen erstellen", "migrant", ""),
-            ],
-        ),
-        (
-            "Schulabschluss nachholen",
-            "",
-            [
-                ("Anmeldung an der Abendschule", "migrant", ""),
-                ("Berufsvorbereitungsjahr prüfen", "partner", "school"),
-            ],
-        ),
-    ],
-    Area.WORK: [
-        (
-            "Eine sozialversicherungspflichtige Arbeit aufnehmen",
-            "Ich will arbeiten.",
-            [
-                ("Termin bei der Arbeitsvermittlung", "partner", "jobcenter"),
-                ("Lebenslauf auf Deutsch schreiben", "migrant", ""),
-                ("Bewerbungen gemeinsam durchsehen", "counsellor", ""),
-            ],
-        ),
-        (
-            "Praktikum im Berufsfeld finden",
-            "",
-            [
-                ("Praktikumsbetriebe heraussuchen", "counsellor", ""),
-                ("Bewerbung abschicken", "migrant", ""),
-            ],
-        ),
-    ],
-    Area.RECOGNITION: [
-        (
-            "Ausländischen Berufsabschluss anerkennen lassen",
-            "Ich will in meinem Beruf arbeiten.",
-            [
-                ("Anerkennungsberatung wahrnehmen", "partner", "recognition"),
-                ("Zeugnisse übersetzen lassen", "migrant", ""),
-                ("Antrag auf Anerkennung stellen", "migrant", ""),
-            ],
-        ),
-    ],
-    Area.CHILDCARE: [
-        (
-            "Einen Kita-Platz für das jüngste Kind finden",
-            "Mein Kind soll in die Kita.",
-            [
-                ("Kita-Anmeldung beim Jugendamt", "partner", "childcare"),
-                ("Kita-Gutschein beantragen", "migrant", ""),
-            ],
-        ),
-        (
-            "Schulanmeldung der Kinder",
-            "",
-            [
-                ("Anmeldung an der Grundschule", "migrant", ""),
-                ("Gespräch mit der Schulsozialarbeit vereinbaren", "counsellor", ""),
-            ],
-        ),
-    ],
-    Area.HOUSING: [
-        (
-            "Eine eigene Wohnung finden",
-            "Wir brauchen eine größere Wohnung.",
-            [
-                ("Wohnberechtigungsschein beantragen", "migrant", ""),
-                ("Wohnungsangebote gemeinsam prüfen", "counsellor", ""),
-            ],
-        ),
-    ],
-    Area.HEALTH: [
-        (
-            "Gesundheitliche Versorgung klären",
-            "",
-            [
-                ("Hausarzt finden", "migrant", ""),
-                ("Psychosoziale Beratung vermitteln", "partner", "health"),
-            ],
-        ),
-    ],
-    Area.RESIDENCE: [
-        (
-            "Aufenthaltstitel rechtzeitig verlängern",
-            "Ich will sicher hier bleiben.",
-            [
-                ("Termin bei der Ausländerbehörde", "partner", "foreigners_authority"),
-                ("Unterlagen für die Verlängerung zusammenstellen", "migrant", ""),
-            ],
-        ),
-        (
-            "Niederlassungserlaubnis beantragen",
-            "",
-            [
-                ("Voraussetzungen prüfen", "counsellor", ""),
-                ("Antrag bei der Ausländerbehörde stellen", "partner", "foreigners_authority"),
-            ],
-        ),
-    ],
-    Area.MONEY: [
-        (
-            "Lebensunterhalt sichern",
-            "",
-            [
-                ("Antrag auf Bürgergeld stellen", "partner", "jobcenter"),
-                ("Kindergeld beantragen", "migrant", ""),
-            ],
-        ),
-    ],
-    Area.PARTICIPATION: [
-        (
-            "Kontakte im Stadtteil knüpfen",
-            "Ich möchte Leute kennenlernen.",
-            [
-                ("Sprachcafé besuchen", "migrant", ""),
-                ("Ehrenamtliche Patenschaft vermitteln", "counsellor", ""),
-            ],
-        ),
-    ],
+
+# Goals and steps come from the product's goal catalogue (agreements migration 0003), the
+# texts counsellors pick from: {area: [(goal, [(step, responsible, partner kind)])]}.
+GOALS: dict[str, list] = {}
+for _area, _text, _steps in import_module("agreements.migrations.0003_goal_catalogue").CATALOGUE:
+    GOALS.setdefault(_area, []).append((_text, _steps))
+# What the person wants, in their own words (half the goals carry one).
+OWN_WORDS = {
+    Area.LANGUAGE: ["Ich will gut Deutsch sprechen.", "Ich will lesen und schreiben lernen."],
+    Area.EDUCATION: ["Ich möchte eine Ausbildung machen.", "Ich will einen Abschluss haben."],
+    Area.WORK: ["Ich will arbeiten.", "Ich will mein eigenes Geld verdienen."],
+    Area.RECOGNITION: ["Ich will in meinem Beruf arbeiten."],
+    Area.CHILDCARE: ["Mein Kind soll in die Kita.", "Meine Kinder sollen gut in der Schule sein."],
+    Area.HOUSING: ["Wir brauchen eine größere Wohnung."],
+    Area.HEALTH: ["Ich will wieder gesund werden."],
+    Area.RESIDENCE: ["Ich will sicher hier bleiben."],
+    Area.MONEY: ["Ich will meine Rechnungen bezahlen können."],
+    Area.PARTICIPATION: ["Ich möchte Leute kennenlernen."],
 }

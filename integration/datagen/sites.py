@@ -1,4 +1,4 @@
-"""Master data for a generated country: municipalities, centres, staff, partners, offers."""
+"""Master data for generated people: municipalities, centres, staff, partners, offers."""
 
 from __future__ import annotations
 
@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 from django.contrib.auth.hashers import make_password
 from django.db.models import Max
 
-from integration.datagen import pools
-from sites.demo import DEMO_PASSWORD, PARTNERS
+from integration.datagen import places
+from integration.datagen.pools import NAMES
 from sites.enums import Role, ServiceType
 from sites.models import CounsellingCentre, Membership, Municipality, Offer, Partner, User
 
+DEMO_PASSWORD = "integration-demo"  # noqa: S105 - documented demo login, never production
 CASES_PER_COUNSELLOR = 300
 COUNSELLORS_PER_CENTRE = (3, 8)
 CENTRES_PER_MUNICIPALITY = 5
@@ -29,6 +30,16 @@ SERVICE_CYCLE = [ServiceType.MBE, ServiceType.JMD, ServiceType.MBE, ServiceType.
 
 
 @dataclass
+class CentrePlan:
+    """A centre to create: where, under which code, with how many counsellors."""
+
+    municipality: Municipality
+    code: str
+    service_type: str
+    counsellors: int
+
+
+@dataclass
 class CentreInfo:
     id: int
     code: str
@@ -37,7 +48,6 @@ class CentreInfo:
     postcode: str
     municipality_id: int
     counsellor_ids: list[int] = field(default_factory=list)
-    supervisor_id: int | None = None
     # partner kind -> partner id, and (partner id, area) -> offer id, of the municipality
     partners: dict[str, int] = field(default_factory=dict)
     offers: dict[tuple[int, str], int] = field(default_factory=dict)
@@ -46,10 +56,9 @@ class CentreInfo:
 @dataclass
 class Country:
     centres: list[CentreInfo]
-    municipalities_created: int
-    users_created: int
-    partners_created: int
-    offers_created: int
+    municipalities_created: int = 0
+    users_created: int = 0
+    partners_created: int = 0
 
     @property
     def counsellors(self) -> list[tuple[int, int]]:
@@ -71,44 +80,58 @@ def ascii_letters(text: str) -> str:
     return "".join(ch for ch in plain if ch.isascii() and ch.isalpha())
 
 
+def address_of(municipality_name: str) -> tuple[str, str]:
+    """(postcode, town) of a municipality: real for every place in `places`; a municipality
+    made up beyond them (or added by hand) has no postcode to borrow."""
+    place = places.PLACES.get(municipality_name)
+    if place is not None:
+        return place.postcode, place.town
+    return "", municipality_name.replace("Landkreis ", "").replace("Kreis ", "")
+
+
 def _next_id(model) -> int:
     return (model.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
 
 
 def build_country(*, rng: random.Random, centres: int, today: datetime.date) -> Country:
-    """Creates the centres (and what they need) the generated people are counselled in."""
+    """New centres for a national size: five per municipality, existing ones first."""
     municipalities = _municipalities(rng, math.ceil(centres / CENTRES_PER_MUNICIPALITY))
-    created_municipalities = sum(1 for m in municipalities if m.pk is None)
-    if created_municipalities:
-        next_id = _next_id(Municipality)
-        for m in municipalities:
-            if m.pk is None:
-                m.pk, next_id = next_id, next_id + 1
-        Municipality.objects.bulk_create([m for m in municipalities if m._state.adding])
-
-    infos = _centres(rng, centres, municipalities)
-    users_created = _staff(rng, infos, today)
-    partners_created, offers_created = _partners(rng, infos, municipalities)
-    return Country(
-        centres=infos,
-        municipalities_created=created_municipalities,
-        users_created=users_created,
-        partners_created=partners_created,
-        offers_created=offers_created,
-    )
+    created = [m for m in municipalities if m.pk is None]
+    next_id = _next_id(Municipality)
+    for offset, municipality in enumerate(created):
+        municipality.pk = next_id + offset
+    Municipality.objects.bulk_create(created)
+    taken = set(CounsellingCentre.objects.values_list("code", flat=True))
+    serials: dict[str, int] = {}
+    plans = []
+    for index in range(centres):
+        municipality = municipalities[index % len(municipalities)]
+        prefix = (ascii_letters(address_of(municipality.name)[1])[:3] or "ZZZ").upper()
+        while True:
+            serials[prefix] = serials.get(prefix, 0) + 1
+            code = f"{prefix}{serials[prefix]}"
+            if code not in taken:
+                break
+        taken.add(code)
+        counsellors = rng.randint(*COUNSELLORS_PER_CENTRE)
+        plans.append(CentrePlan(municipality, code, SERVICE_CYCLE[index % 4], counsellors))
+    country = create_centres(rng=rng, plans=plans, today=today)
+    country.municipalities_created = len(created)
+    return country
 
 
 def _municipalities(rng: random.Random, needed: int) -> list[Municipality]:
     existing = list(Municipality.objects.order_by("pk"))
     taken = {m.name for m in existing}
     chosen = existing[:needed]
-    candidates = [(name, state) for name, state in pools.CITIES if name not in taken]
+    candidates = [place for place in places.CITIES if place.name not in taken]
     serial = 1
     while len(chosen) < needed:
         if candidates:
-            name, state = candidates.pop(0)
+            place = candidates.pop(0)
+            name, state = place.name, place.state
         else:
-            name, state = f"Kommune {serial:04d}", rng.choice(pools.CITIES)[1]
+            name, state = f"Kommune {serial:04d}", rng.choice(places.CITIES).state
             serial += 1
             if name in taken:
                 continue
@@ -117,59 +140,42 @@ def _municipalities(rng: random.Random, needed: int) -> list[Municipality]:
     return chosen
 
 
-def _centres(
-    rng: random.Random, count: int, municipalities: list[Municipality]
-) -> list[CentreInfo]:
-    taken = set(CounsellingCentre.objects.values_list("code", flat=True))
-    serials: dict[str, int] = {}
+def create_centres(*, rng: random.Random, plans: list[CentrePlan], today: datetime.date):
+    """Creates the planned centres with their staff, and the partners their municipalities
+    lack; returns them as the generator sees them."""
     next_id = _next_id(CounsellingCentre)
-    rows, infos = [], []
-    for index in range(count):
-        municipality = municipalities[index % len(municipalities)]
-        city = municipality.name.replace("Landkreis ", "").replace("Kreis ", "")
-        prefix = (ascii_letters(city)[:3] or "ZZZ").upper()
-        while True:
-            serials[prefix] = serials.get(prefix, 0) + 1
-            code = f"{prefix}{serials[prefix]}"
-            if code not in taken:
-                break
-        taken.add(code)
-        service = SERVICE_CYCLE[index % len(SERVICE_CYCLE)]
-        provider = pools.PROVIDERS[rng.randrange(len(pools.PROVIDERS))]
-        postcode = f"{rng.randint(10, 99)}{rng.randint(100, 999)}"
+    rows = []
+    for offset, plan in enumerate(plans):
+        postcode, town = address_of(plan.municipality.name)
+        provider = places.PROVIDERS[rng.randrange(len(places.PROVIDERS))]
         rows.append(
             CounsellingCentre(
-                pk=next_id,
-                name=f"{SERVICE_NAME[service]} {provider} {city} ({code})",
+                pk=next_id + offset,
+                name=f"{SERVICE_NAME[plan.service_type]} {provider} {town} ({plan.code})",
                 provider=provider,
-                service_type=service,
-                municipality=municipality,
-                code=code,
-                street=f"{rng.choice(pools.STREETS)} {rng.randint(1, 120)}",
+                service_type=plan.service_type,
+                municipality=plan.municipality,
+                code=plan.code,
+                street=f"{rng.choice(places.STREETS)} {rng.randint(1, 120)}",
                 postcode=postcode,
-                city=city,
+                city=town,
                 phone=f"0{rng.randint(200, 999)} {rng.randint(100000, 999999)}",
-                email=f"beratung-{code.lower()}@example.org",
+                email=f"beratung-{plan.code.lower()}@example.org",
             )
         )
-        infos.append(
-            CentreInfo(
-                id=next_id,
-                code=code,
-                service_type=service,
-                city=city,
-                postcode=postcode,
-                municipality_id=municipality.pk,
-            )
-        )
-        next_id += 1
     CounsellingCentre.objects.bulk_create(rows)
-    return infos
+    users = _staff(rng, rows, [plan.counsellors for plan in plans], today)
+    partners = _partners(rng, {plan.municipality for plan in plans})
+    return Country(
+        centres=load_centres([row.pk for row in rows]),
+        users_created=users,
+        partners_created=partners,
+    )
 
 
-def _staff(rng: random.Random, infos: list[CentreInfo], today: datetime.date) -> int:
-    # One hash for everybody: hashing is slow on purpose, and these logins are for tests
-    # and benchmarks only (the demo password).
+def _staff(rng, centres: list[CounsellingCentre], counsellors: list[int], today) -> int:
+    # One hash for everybody: hashing is slow on purpose, and these logins are for tests,
+    # the demo and benchmarks only (the demo password).
     password = make_password(DEMO_PASSWORD)
     taken = set(User.objects.values_list("username", flat=True))
     next_id = _next_id(User)
@@ -177,99 +183,120 @@ def _staff(rng: random.Random, infos: list[CentreInfo], today: datetime.date) ->
     joined = datetime.datetime.combine(
         today - datetime.timedelta(days=6 * 365), datetime.time(8, tzinfo=datetime.UTC)
     )
+    names = NAMES["de"]
     users, memberships = [], []
 
-    def add(username: str, centre: CentreInfo, role: str) -> int:
+    def add(username: str, centre: CounsellingCentre, role: str) -> None:
         nonlocal next_id, next_membership
         base, serial = username, 1
         while username in taken:
             serial += 1
             username = f"{base}-{serial}"
         taken.add(username)
-        names = pools.NAMES["de"]
         users.append(
             User(
                 pk=next_id,
                 username=username,
-                first_name=rng.choice(names[0] + names[1]),
-                last_name=rng.choice(names[2]),
+                first_name=rng.choice(names.female + names.male)[0],
+                last_name=rng.choice(names.male_family)[0],
                 email=f"{username}@example.org",
                 password=password,
                 date_joined=joined,
             )
         )
         memberships.append(
-            Membership(pk=next_membership, user_id=next_id, centre_id=centre.id, role=role)
+            Membership(pk=next_membership, user_id=next_id, centre_id=centre.pk, role=role)
         )
         next_id += 1
         next_membership += 1
-        return next_id - 1
 
-    for centre in infos:
-        low, high = COUNSELLORS_PER_CENTRE
-        for number in range(1, rng.randint(low, high) + 1):
-            centre.counsellor_ids.append(
-                add(f"{centre.code.lower()}-berater-{number}", centre, Role.COUNSELLOR)
-            )
-        centre.supervisor_id = add(f"{centre.code.lower()}-leitung", centre, Role.SUPERVISOR)
+    for centre, count in zip(centres, counsellors, strict=True):
+        for number in range(1, count + 1):
+            add(f"{centre.code.lower()}-berater-{number}", centre, Role.COUNSELLOR)
+        add(f"{centre.code.lower()}-leitung", centre, Role.SUPERVISOR)
     User.objects.bulk_create(users)
     Membership.objects.bulk_create(memberships)
     return len(users)
 
 
-def _partners(
-    rng: random.Random, infos: list[CentreInfo], municipalities: list[Municipality]
-) -> tuple[int, int]:
-    """Every kind of partner once per municipality; existing partners are reused."""
-    used = {info.municipality_id for info in infos}
-    by_municipality: dict[int, dict[str, int]] = {m: {} for m in used}
-    offers: dict[int, dict[tuple[int, str], int]] = {m: {} for m in used}
-    for partner in Partner.objects.filter(municipality_id__in=used).order_by("pk"):
-        by_municipality[partner.municipality_id].setdefault(partner.kind, partner.pk)
-    for offer in Offer.objects.filter(partner__municipality_id__in=used).order_by("pk"):
-        municipality_id = offer.partner.municipality_id
-        offers[municipality_id].setdefault((offer.partner_id, offer.area), offer.pk)
-
-    names = {m.pk: m.name for m in municipalities}
+def _partners(rng: random.Random, municipalities: set[Municipality]) -> int:
+    """Every kind of partner once per municipality, with its offers; existing ones stay."""
+    have = set(
+        Partner.objects.filter(municipality__in=municipalities).values_list("municipality", "kind")
+    )
     next_partner, next_offer = _next_id(Partner), _next_id(Offer)
     new_partners, new_offers = [], []
-    for municipality_id in sorted(used):
-        city = names[municipality_id]
-        for kind, name, offer_list in PARTNERS:
-            if kind in by_municipality[municipality_id]:
+    for municipality in sorted(municipalities, key=lambda m: m.pk):
+        for kind, name, offers in places.PARTNERS:
+            if (municipality.pk, kind) in have:
                 continue
-            partner_id, next_partner = next_partner, next_partner + 1
-            by_municipality[municipality_id][kind] = partner_id
+            names = NAMES["de"]
+            contact = rng.choice(names.female + names.male)[0], rng.choice(names.male_family)[0]
             new_partners.append(
                 Partner(
-                    pk=partner_id,
-                    name=name.format(city=city),
+                    pk=next_partner,
+                    name=name.format(city=address_of(municipality.name)[1]),
                     kind=kind,
-                    municipality_id=municipality_id,
-                    contact_person=" ".join(
-                        [rng.choice(pools.NAMES["de"][0]), rng.choice(pools.NAMES["de"][2])]
-                    ),
+                    municipality=municipality,
+                    contact_person=" ".join(contact),
                     phone=f"0{rng.randint(200, 999)} {rng.randint(100000, 999999)}",
-                    email=f"{kind.replace('_', '-')}-{municipality_id}@example.org",
+                    email=f"{kind.replace('_', '-')}-{municipality.pk}@example.org",
                 )
             )
-            for area, title in offer_list:
-                if (partner_id, area) in offers[municipality_id]:
-                    continue
-                offers[municipality_id][(partner_id, area)] = next_offer
+            for area, title in offers:
                 new_offers.append(
                     Offer(
                         pk=next_offer,
-                        partner_id=partner_id,
+                        partner_id=next_partner,
                         area=area,
                         title=title,
                         languages="de, en",
                     )
                 )
                 next_offer += 1
+            next_partner += 1
     Partner.objects.bulk_create(new_partners)
     Offer.objects.bulk_create(new_offers)
-    for info in infos:
-        info.partners = by_municipality[info.municipality_id]
-        info.offers = offers[info.municipality_id]
-    return len(new_partners), len(new_offers)
+    return len(new_partners)
+
+
+def load_centres(ids: list[int]) -> list[CentreInfo]:
+    """Centres as the generator sees them, in the order given: their active counsellors,
+    the partners and offers of their municipality."""
+    centres = {c.pk: c for c in CounsellingCentre.objects.filter(pk__in=ids)}
+    used = {c.municipality_id for c in centres.values()}
+    partners: dict[int, dict[str, int]] = {m: {} for m in used}
+    offers: dict[int, dict[tuple[int, str], int]] = {m: {} for m in used}
+    for pk, municipality_id, kind in (
+        Partner.objects.filter(municipality_id__in=used)
+        .values_list("pk", "municipality_id", "kind")
+        .order_by("pk")
+    ):
+        partners[municipality_id].setdefault(kind, pk)
+    for pk, partner_id, area, municipality_id in (
+        Offer.objects.filter(partner__municipality_id__in=used)
+        .values_list("pk", "partner_id", "area", "partner__municipality_id")
+        .order_by("pk")
+    ):
+        offers[municipality_id].setdefault((partner_id, area), pk)
+    counsellors: dict[int, list[int]] = {pk: [] for pk in ids}
+    for centre_id, user_id in (
+        Membership.objects.filter(centre_id__in=ids, role=Role.COUNSELLOR, user__is_active=True)
+        .values_list("centre_id", "user_id")
+        .order_by("user_id")
+    ):
+        counsellors[centre_id].append(user_id)
+    return [
+        CentreInfo(
+            id=pk,
+            code=centres[pk].code,
+            service_type=centres[pk].service_type,
+            city=centres[pk].city,
+            postcode=centres[pk].postcode,
+            municipality_id=centres[pk].municipality_id,
+            counsellor_ids=counsellors[pk],
+            partners=partners[centres[pk].municipality_id],
+            offers=offers[centres[pk].municipality_id],
+        )
+        for pk in ids
+    ]

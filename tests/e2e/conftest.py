@@ -61,10 +61,10 @@ def demo(transactional_db):
 
     from django.apps import apps
 
-    from sites.demo import seed_sites
+    from integration.datagen.demo import seed_demo_sites
 
     import_module("agreements.migrations.0003_goal_catalogue").add_catalogue(apps, None)
-    return seed_sites(counsellors_per_centre=1)
+    return seed_demo_sites(counsellors_per_centre=1)
 
 
 def login(page, username: str, password: str = "integration-demo") -> None:

@@ -24,6 +24,7 @@ from people.models import (
 )
 from sites.enums import Role
 from sites.models import CounsellingCentre, Membership, Offer, Partner, User
+from tests.integration.coherence import assert_coherent
 
 pytestmark = pytest.mark.django_db
 
@@ -84,6 +85,15 @@ def test_generated_data_meets_every_constraint():
             centre=counter.centre, case_number__contains=f"-{counter.year}-"
         ).values_list("case_number", flat=True)
         assert counter.last_number == max(int(n.rsplit("-", 1)[1]) for n in numbers)
+
+
+def test_generated_people_are_coherent():
+    # 100 centres take the 18 model-project municipalities and two more
+    report = generate(migrants=400, seed=9, centres=100, today=TODAY)
+
+    assert report.municipalities_created == 2
+
+    assert_coherent(TODAY)
 
 
 def test_amended_agreements_keep_their_number_and_goal_keys():

@@ -65,10 +65,6 @@ class Command(BaseCommand):
             vacuum=options["vacuum"],
             log=(lambda message: self.stdout.write(message)) if verbose else (lambda m: None),
         )
-        # Bulk inserts send no signals: evaluation figures kept from before are out of date.
-        from agreements.services.reports.snapshots import forget
-
-        forget()
         if options["json"]:
             self.stdout.write(
                 json.dumps(

@@ -2,42 +2,29 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from sites.demo import DEMO_PASSWORD, seed_sites
+from integration.datagen.demo import ADMIN, DEMO_SEED, LOGINS, seed_demo
+from integration.datagen.sites import DEMO_PASSWORD
 
 
 class Command(BaseCommand):
     help = "Build the demo data (idempotent) and print the demo logins."
 
     def add_arguments(self, parser):
-        parser.add_argument("--seed", type=int, default=2026, help="random seed")
+        parser.add_argument("--seed", type=int, default=DEMO_SEED, help="random seed")
 
     def handle(self, *args, seed: int, **options):
         started = time.monotonic()
-        seed_sites(seed=seed)
-        for step in self.demo_steps():
-            step_started = time.monotonic()
-            step(seed=seed)
-            self.stdout.write(f"  {step.__name__}: {time.monotonic() - step_started:.1f} s")
-        # The demo is written in bulk, which sends no signals: drop figures kept from before.
-        from agreements.services.reports.snapshots import forget
-
-        forget()
+        verbose = options["verbosity"] > 1
+        report = seed_demo(
+            seed=seed, log=(lambda m: self.stdout.write(f"  {m}")) if verbose else lambda m: None
+        )
+        if report is None:
+            self.stdout.write("Every demo centre has its people already; nothing added.")
+        else:
+            self.stdout.write(f"  {report.migrants:,} people, {report.total_rows:,} rows")
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready in {time.monotonic() - started:.1f} s.")
         )
         self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
-        for username, role in [
-            ("berater", "Berater/in, Ludwigshafen"),
-            ("leitung", "Leitung, Ludwigshafen"),
-            ("berater-leipzig", "Berater/in, Leipzig"),
-            ("admin", "Administration (Django-Admin)"),
-        ]:
+        for username, *_, role in [*LOGINS, ADMIN]:
             self.stdout.write(f"  {username:<16} {role}")
-
-    def demo_steps(self):
-        """Each layer adds its demo data, in dependency order."""
-        from agreements.demo import seed_agreements
-        from agreements.demo_reviews import seed_reviews
-        from integration.demo import seed_cases
-
-        return [seed_cases, seed_agreements, seed_reviews]
