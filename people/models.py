@@ -34,6 +34,7 @@ from people.enums import (
 from sites.display import ChoiceDisplay
 from sites.enums import PartnerKind, ServiceType
 from sites.models import CounsellingCentre, Partner
+from sites.permissions import supervised_centre_ids
 
 # Letters that Unicode does not decompose into a base letter and an accent, so stripping
 # combining marks leaves them as they are; a counsellor types "Yildiz" for "Yıldız".
@@ -476,7 +477,8 @@ class AccessLogQuerySet(models.QuerySet):
     def visible_to(self, user) -> AccessLogQuerySet:
         if not user.is_authenticated:
             return self.none()
-        return self.filter(centre_id__in=user.supervised_centre_ids())
+        # The centres' supervisors read who accessed what.
+        return self.filter(centre_id__in=supervised_centre_ids(user))
 
 
 class AccessLog(ChoiceDisplay, models.Model):

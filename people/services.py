@@ -22,6 +22,7 @@ from people.models import (
 from sites.enums import Role
 from sites.errors import ConflictError, RuleError
 from sites.models import CounsellingCentre, Membership, User
+from sites.permissions import require_supervisor
 
 
 @dataclass(frozen=True)
@@ -255,15 +256,13 @@ def reopen_case(*, user: User, migrant: Migrant, note: str) -> Migrant:
         )
 
 
-def _require_supervisor(user: User, centre_id: int) -> None:
-    if centre_id not in user.supervised_centre_ids():
-        raise RuleError(_("Only a supervisor of the centre can reassign cases."))
-
-
 def reassign_case(*, user: User, migrant: Migrant, counsellor: User) -> Migrant:
     with transaction.atomic():
         migrant = Migrant.objects.select_for_update().get(pk=migrant.pk)
-        _require_supervisor(user, migrant.centre_id)
+        # A permission (PermissionDenied, a 403 on the page), not a rule of the case.
+        require_supervisor(
+            user, migrant.centre_id, _("Only a supervisor of the centre can reassign cases.")
+        )
         refuse_if_anonymised(migrant)
         _check_counsellor(migrant.centre, counsellor)
         if migrant.counsellor_id == counsellor.pk:
@@ -276,7 +275,7 @@ def reassign_caseload(
 ) -> int:
     """Hand every active case of one counsellor to another (e.g. when a colleague leaves)."""
     with transaction.atomic():
-        _require_supervisor(user, centre.pk)
+        require_supervisor(user, centre, _("Only a supervisor of the centre can reassign cases."))
         _check_counsellor(centre, to_counsellor)
         if from_counsellor == to_counsellor:
             raise RuleError(_("Choose two different counsellors."))

@@ -34,9 +34,6 @@ class User(AbstractUser):
     def centre_ids(self) -> list[int]:
         return [m.centre_id for m in self.memberships_cached()]
 
-    def is_supervisor(self) -> bool:
-        return bool(self.supervised_centre_ids())
-
     def memberships_cached(self) -> list[Membership]:
         # Every page asks this several times; one query per request is enough.
         if not hasattr(self, "_memberships_cache"):

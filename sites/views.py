@@ -1,9 +1,9 @@
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from sites.enums import PartnerKind
+from sites.http import page_of
 from sites.models import CounsellingCentre, Membership, Municipality, Offer, Partner
 
 
@@ -47,7 +47,7 @@ def partner_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     if kind in PartnerKind.values:
         partners = partners.filter(kind=kind)
-    page = Paginator(partners, 50).get_page(request.GET.get("page"))
+    page = page_of(request, partners)
     return render(
         request,
         "sites/partner_list.html",

@@ -22,8 +22,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.factories import CaseGraph
-from tests.test_access_matrix import NOT_WALKED, fill
-from tests.urlwalk import PUBLIC_URL_NAMES, HtmlField, HtmlForm, app_routes, forms_on_page
+from tests.urlwalk import (
+    NOT_WALKED,
+    PUBLIC_URL_NAMES,
+    HtmlField,
+    HtmlForm,
+    app_routes,
+    fill,
+    forms_on_page,
+)
 
 EXAMPLES_PER_FORM = 25
 # Search, filter and one-button forms: fewer fields, fewer examples.

@@ -1,9 +1,13 @@
-"""Every URL pattern of the project, discovered from the URLconf."""
+"""Every URL pattern of the project, discovered from the URLconf, and filled with the
+objects of one `CaseGraph` (used by the access matrix, the hostile-input and the
+concurrency tests)."""
+
+from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 # Reachable without logging in, on purpose.
 PUBLIC_URL_NAMES = {
@@ -16,6 +20,11 @@ PUBLIC_URL_NAMES = {
     "set_language",
 }
 
+# Not walked: each entry says why.
+NOT_WALKED: dict[str, str] = {
+    "logout": "logging out ends the walking user's session; it has no object",
+}
+
 
 @dataclass(frozen=True)
 class Route:
@@ -24,8 +33,6 @@ class Route:
     converters: dict  # parameter name -> converter
 
     def url(self, values: dict) -> str:
-        from django.urls import reverse
-
         return reverse(self.name, kwargs={k: values[k] for k in self.converters})
 
 
@@ -50,6 +57,120 @@ def iter_routes(
 def app_routes() -> list[Route]:
     """The project's own routes: the Django admin has its own permission model."""
     return [r for r in iter_routes() if not r.pattern.startswith("admin/")]
+
+
+def walked_routes() -> list[Route]:
+    """The routes a signed-in user reaches: every app route but the public and excused."""
+    return [r for r in app_routes() if r.name not in PUBLIC_URL_NAMES | set(NOT_WALKED)]
+
+
+# --- how URL parameters are filled --------------------------------------------------------
+# The values are names of `CaseGraph` attributes (or "municipality"). An exact URL name
+# wins over a prefix; the longest prefix wins among prefixes.
+
+BY_URL_NAME: dict[str, dict[str, str]] = {
+    "integration:session-add": {"pk": "migrant"},
+    "integration:consent-add": {"pk": "migrant"},
+    "integration:erasure-decide": {"pk": "erasure_request"},
+    "agreements:goal-add": {"pk": "draft"},
+    "agreements:step-add": {"pk": "draft_goal"},
+    "agreements:edit": {"pk": "draft"},
+    "agreements:discard": {"pk": "draft"},
+    "agreements:sign": {"pk": "draft"},
+    "agreements:prepare": {"pk": "draft"},
+    "agreements:preview-pdf": {"pk": "draft"},
+    "sites:centre-detail": {"pk": "centre"},
+    "sites:municipality-detail": {"pk": "municipality"},
+    "sites:partner-detail": {"pk": "partner"},
+}
+
+PK_BY_URL_PREFIX: dict[str, str] = {
+    "integration:": "migrant",
+    "integration:session-": "session",
+    "integration:consent-": "consent",
+    "agreements:": "signed",
+    "agreements:draft-": "draft",
+    "agreements:goal-": "draft_goal",
+    "agreements:step-": "draft_step",
+    "agreements:review-": "review",
+    "agreements:outcome-": "outcome",
+    "sites:": "centre",
+    "sites:partner-": "partner",
+    "sites:offer-": "offer",
+    "sites:municipality-": "municipality",
+}
+
+# Parameters named after their object, wherever they appear.
+BY_PARAMETER: dict[str, str] = {
+    "migrant_pk": "migrant",
+    "agreement_pk": "signed",
+    "goal_pk": "goal",
+    "step_pk": "step",
+    "review_pk": "review",
+    "session_pk": "session",
+    "consent_pk": "consent",
+    "document_pk": "document",
+    "centre_pk": "centre",
+    "partner_pk": "partner",
+    "offer_pk": "offer",
+    "municipality_pk": "municipality",
+}
+
+# Parameters that are not objects: a value every such URL accepts.
+PLAIN_VALUES: dict[str, str] = {
+    "direction": "up",
+}
+
+
+class UnfillableRoute(Exception):
+    pass
+
+
+def names_an_object(route: Route) -> bool:
+    return bool(set(route.converters) - set(PLAIN_VALUES))
+
+
+def _object_key(route: Route, parameter: str) -> str:
+    if parameter in BY_URL_NAME.get(route.name, {}):
+        return BY_URL_NAME[route.name][parameter]
+    if parameter in BY_PARAMETER:
+        return BY_PARAMETER[parameter]
+    if parameter in ("pk", "id"):
+        prefixes = [p for p in PK_BY_URL_PREFIX if route.name.startswith(p)]
+        if prefixes:
+            return PK_BY_URL_PREFIX[max(prefixes, key=len)]
+    raise UnfillableRoute(
+        f"The URL walk cannot fill <{parameter}> of {route.name} ({route.pattern}). "
+        f"Add the URL name to BY_URL_NAME or a prefix to PK_BY_URL_PREFIX in "
+        f"tests/urlwalk.py, naming the CaseGraph object it takes."
+    )
+
+
+def _value(graph, key: str):
+    if key == "municipality":
+        return graph.centre.municipality_id
+    return getattr(graph, key).pk
+
+
+def fill(route: Route, graph) -> str:
+    """The route's URL, its parameters naming the objects of `graph`."""
+    return route.url(
+        {
+            p: PLAIN_VALUES[p] if p in PLAIN_VALUES else _value(graph, _object_key(route, p))
+            for p in route.converters
+        }
+    )
+
+
+def fill_with_missing_objects(route: Route) -> str:
+    """The route's URL, its parameters naming objects that do not exist."""
+    values = {}
+    for key, converter in route.converters.items():
+        values[key] = PLAIN_VALUES.get(key) or {
+            "IntConverter": 999999,
+            "UUIDConverter": "00000000-0000-0000-0000-000000000000",
+        }.get(type(converter).__name__, "x")
+    return route.url(values)
 
 
 # --- forms on a page, read as a browser would (used by the hostile-input and concurrency

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -39,15 +38,13 @@ from agreements.services.drafting import (
     update_step,
 )
 from agreements.versions import compare, series, with_goals
-from people.models import Migrant
+from agreements.views.helpers import visible_agreement
+from people.views.helpers import visible_migrant
 from sites.enums import Area
 from sites.errors import ConflictError, RuleError
+from sites.http import form_status, is_htmx, page_of
 
 MOVES = ("up", "down")
-
-
-def is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def agreement_list(request: HttpRequest) -> HttpResponse:
@@ -62,21 +59,11 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
         agreements = agreements.filter(status=status)
     if request.GET.get("mine") == "1":
         agreements = agreements.filter(counsellor=request.user)
-    page = Paginator(agreements, 50).get_page(request.GET.get("page"))
+    page = page_of(request, agreements)
     return render(
         request,
         "agreements/agreement_list.html",
         {"page": page, "statuses": AgreementStatus.choices, "status": status},
-    )
-
-
-def _agreement(
-    request: HttpRequest,
-    pk: int,
-    related: tuple[str, ...] = ("migrant", "centre__municipality", "counsellor", "predecessor"),
-) -> Agreement:
-    return get_object_or_404(
-        Agreement.objects.visible_to(request.user).select_related(*related), pk=pk
     )
 
 
@@ -100,7 +87,7 @@ def _grouped(goals: list[Goal]) -> list[tuple[str, list[Goal]]]:
 
 @require_POST
 def agreement_create(request: HttpRequest, migrant_pk: int) -> HttpResponse:
-    migrant = get_object_or_404(Migrant.objects.visible_to(request.user), pk=migrant_pk)
+    migrant = visible_migrant(request, migrant_pk, related=())
     try:
         agreement = create_agreement(user=request.user, migrant=migrant)
     except RuleError as error:
@@ -114,7 +101,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # The page names the person and the counsellor only: joining the centre, its
     # municipality and the predecessor added 60 columns to compile and load on every view.
     # Likewise the steps' consents and the versions' counsellors, which it does not show.
-    agreement = _agreement(request, pk, related=("migrant", "counsellor"))
+    agreement = visible_agreement(request, pk, related=("migrant", "counsellor"))
     goals = _goals(agreement, step_related=("partner", "offer"))
     steps = [step for goal in goals for step in goal.steps.all()]
     return render(
@@ -162,7 +149,7 @@ def _goals_response(request: HttpRequest, agreement: Agreement, status: int = 20
 
 @require_http_methods(["GET", "POST"])
 def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = _agreement(request, pk)
+    agreement = visible_agreement(request, pk)
     if not agreement.is_editable:
         messages.info(request, _("This version is signed and cannot be changed. Amend it."))
         return redirect(agreement)
@@ -191,7 +178,7 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "agreements/agreement_edit.html",
         _edit_context(agreement, form=form, conflict=conflict),
-        status=409 if conflict is not None else (400 if form.errors else 200),
+        status=form_status(form, conflict=conflict),
     )
 
 
@@ -215,7 +202,7 @@ def _draft_step(request: HttpRequest, pk: int) -> Step:
 
 @require_POST
 def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = _agreement(request, pk)
+    agreement = visible_agreement(request, pk)
     errors: list[str] = []
     if "catalogue-template" in request.POST:
         catalogue = CatalogueGoalForm(request.POST, prefix="catalogue")
@@ -266,7 +253,7 @@ def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return _goals_response(request, agreement)
     template = "agreements/goal_form.html#form" if is_htmx(request) else "agreements/goal_form.html"
-    status = 409 if conflict is not None else (400 if form.errors else 200)
+    status = form_status(form, conflict=conflict)
     return render(
         request,
         template,
@@ -355,7 +342,7 @@ def step_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return _goals_response(request, agreement)
     template = "agreements/step_form.html#form" if is_htmx(request) else "agreements/step_form.html"
-    status = 409 if conflict is not None else (400 if form.errors else 200)
+    status = form_status(form, conflict=conflict)
     return render(
         request,
         template,
@@ -388,7 +375,7 @@ def step_move(request: HttpRequest, pk: int, direction: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def agreement_amend(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = _agreement(request, pk)
+    agreement = visible_agreement(request, pk)
     form = AmendForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -413,13 +400,13 @@ def agreement_amend(request: HttpRequest, pk: int) -> HttpResponse:
             "title": _("Amend the agreement"),
             "submit": _("Create the next version"),
         },
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
 @require_http_methods(["GET", "POST"])
 def agreement_end(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = _agreement(request, pk)
+    agreement = visible_agreement(request, pk)
     form = EndForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -444,13 +431,13 @@ def agreement_end(request: HttpRequest, pk: int) -> HttpResponse:
             "submit": _("End the agreement"),
             "danger": True,
         },
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
 @require_POST
 def agreement_discard(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = _agreement(request, pk)
+    agreement = visible_agreement(request, pk)
     migrant = agreement.migrant
     try:
         discard_draft(user=request.user, agreement=agreement)
@@ -462,7 +449,7 @@ def agreement_discard(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def agreement_history(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = _agreement(request, pk)
+    agreement = visible_agreement(request, pk)
     versions = list(series(agreement))
     ids = [version.pk for version in versions]
     # Deleted goals live on only in the history, so steps are found through it too.
@@ -484,7 +471,7 @@ def agreement_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def agreement_compare(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = _agreement(request, pk)
+    agreement = visible_agreement(request, pk)
     versions = with_goals(series(agreement))
     by_version = {version.version: version for version in versions}
     try:

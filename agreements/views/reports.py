@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -26,16 +24,9 @@ from agreements.services.reports.dashboard import (
 )
 from agreements.services.reviews import DUE_SOON_DAYS
 from sites.enums import Area
+from sites.http import form_status, page_of
 from sites.models import User
-
-PAGE_SIZE = 50
-
-
-def _require_supervisor(user: User) -> None:
-    # The page itself, not an object: a counsellor learns nothing from a 403 here.
-    if not user.is_supervisor():
-        raise PermissionDenied
-
+from sites.permissions import require_supervisor
 
 # --- server-side SVG bar charts ----------------------------------------------------------
 # Geometry only; the template draws it. Colours come from CSS classes (CSP: no inline
@@ -164,7 +155,7 @@ def _due_url(query: str, state: str) -> str:
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
-    _require_supervisor(request.user)
+    require_supervisor(request.user)
     scopes = reports.supervisor_scopes(request.user)
     scope = reports.pick_scope(scopes, request.GET.get("scope"))
     board = reports.dashboard(centres=scope.centres, today=timezone.localdate())
@@ -259,7 +250,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 def dashboard_list(request: HttpRequest) -> HttpResponse:
     """The rows behind one dashboard figure, filtered exactly as they were counted."""
-    _require_supervisor(request.user)
+    require_supervisor(request.user)
     figure = request.GET.get("figure", "")
     if figure not in FIGURE_KINDS:
         return redirect("agreements:dashboard")
@@ -278,7 +269,7 @@ def dashboard_list(request: HttpRequest) -> HttpResponse:
         status=status,
         area=area,
     )
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, queryset)
     # Only a name that belongs to the scope is shown; any other id filters to nothing.
     counsellor = (
         User.objects.filter(
@@ -320,7 +311,7 @@ def _evaluation_form(request: HttpRequest, data) -> EvaluationForm:
 
 
 def evaluation(request: HttpRequest) -> HttpResponse:
-    _require_supervisor(request.user)
+    require_supervisor(request.user)
     form = _evaluation_form(request, request.GET or None)
     if not form.is_bound:
         # The page opens with the default period and all centres already counted.
@@ -336,13 +327,13 @@ def evaluation(request: HttpRequest) -> HttpResponse:
         request,
         "agreements/evaluation.html",
         {"form": form, "result": result},
-        status=200 if form.is_valid() else 400,
+        status=form_status(form),
     )
 
 
 @require_POST
 def evaluation_export(request: HttpRequest) -> HttpResponse:
-    _require_supervisor(request.user)
+    require_supervisor(request.user)
     form = _evaluation_form(request, request.POST)
     fmt = request.POST.get("format", "")
     if fmt not in reports.FORMATS or not form.is_valid():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,20 +21,18 @@ from agreements.services.reviews import (
     overdue_steps,
     record_review,
 )
+from agreements.views.helpers import visible_agreement
 from sites.enums import Role
 from sites.errors import RuleError
+from sites.http import page_of
 from sites.models import User
-
-PAGE_SIZE = 50
+from sites.permissions import is_supervisor
 
 
 @require_http_methods(["GET", "POST"])
 def review_add(request: HttpRequest, agreement_pk: int) -> HttpResponse:
-    agreement = get_object_or_404(
-        Agreement.objects.visible_to(request.user).select_related(
-            "migrant", "centre", "counsellor"
-        ),
-        pk=agreement_pk,
+    agreement = visible_agreement(
+        request, agreement_pk, related=("migrant", "centre", "counsellor")
     )
     if agreement.status != AgreementStatus.ACTIVE:
         messages.info(request, _("Only a signed, active agreement can be reviewed."))
@@ -117,7 +114,7 @@ def _due_list_scope(request: HttpRequest):
     scope = pick_scope(scopes, request.GET.get("scope")) if request.GET.get("scope") else None
     centre_ids = scope.centre_ids if scope else user.centre_ids()
     data = request.GET.copy()
-    if "counsellor" not in data and not user.is_supervisor():
+    if "counsellor" not in data and not is_supervisor(user):
         # A counsellor starts with their own items, as on the caseload list.
         data["counsellor"] = str(user.pk)
     # Whoever holds agreements here appears in the filter, also after leaving the centre.
@@ -151,7 +148,7 @@ def reviews_due(request: HttpRequest) -> HttpResponse:
     ).select_related("migrant", "counsellor", "centre")
     if counsellor_id:
         queryset = queryset.filter(counsellor_id=counsellor_id)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, queryset)
     return render(
         request,
         "agreements/review_due_list.html",
@@ -178,7 +175,7 @@ def steps_due(request: HttpRequest) -> HttpResponse:
     ).select_related("goal__agreement__migrant", "goal__agreement__counsellor", "partner")
     if counsellor_id:
         queryset = queryset.filter(goal__agreement__counsellor_id=counsellor_id)
-    page = Paginator(queryset.order_by("due_on", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, queryset.order_by("due_on", "pk"))
     return render(
         request,
         "agreements/review_step_list.html",

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -14,18 +14,14 @@ from agreements.models import Agreement
 from agreements.pdf import render_agreement_pdf
 from agreements.services.drafting import sign_agreement
 from agreements.services.signing import attach_scan, find_by_code, freeze_pdf
+from agreements.views.helpers import visible_agreement
 from people.access import log_access
 from people.enums import AccessAction
 from sites.errors import ConflictError, RuleError
+from sites.http import form_status
 
-
-def _agreement(request: HttpRequest, pk: int) -> Agreement:
-    return get_object_or_404(
-        Agreement.objects.visible_to(request.user).select_related(
-            "migrant", "centre", "counsellor"
-        ),
-        pk=pk,
-    )
+# What the signing pages show beside the agreement.
+SIGNING_RELATED = ("migrant", "centre", "counsellor")
 
 
 def _attachment(content: bytes, filename: str, content_type: str) -> HttpResponse:
@@ -39,7 +35,7 @@ def _attachment(content: bytes, filename: str, content_type: str) -> HttpRespons
 @require_http_methods(["GET", "POST"])
 def sign(request: HttpRequest, pk: int) -> HttpResponse:
     """Print, then record the signatures, then keep the scan."""
-    agreement = _agreement(request, pk)
+    agreement = visible_agreement(request, pk, related=SIGNING_RELATED)
     document = getattr(agreement, "signed_document", None)
     form = SignatureForm(
         request.POST or None,
@@ -85,13 +81,13 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "scan_form": ScanForm(),
         },
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
 @require_POST
 def prepare(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = _agreement(request, pk)
+    agreement = visible_agreement(request, pk, related=SIGNING_RELATED)
     try:
         freeze_pdf(
             agreement=agreement, user=request.user, base_url=request.build_absolute_uri("/")[:-1]
@@ -107,7 +103,7 @@ def prepare(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def frozen_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = _agreement(request, pk)
+    agreement = visible_agreement(request, pk, related=SIGNING_RELATED)
     document = getattr(agreement, "signed_document", None)
     if document is None or not document.pdf:
         raise Http404
@@ -128,7 +124,7 @@ def frozen_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 def preview_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """A draft as it would print, or the blank form to fill in by hand; never stored."""
-    agreement = _agreement(request, pk)
+    agreement = visible_agreement(request, pk, related=SIGNING_RELATED)
     blank = request.GET.get("blank") == "1"
     if agreement.status != AgreementStatus.DRAFT and not blank:
         return redirect("agreements:pdf", agreement.pk)
@@ -147,7 +143,7 @@ def preview_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def scan_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = _agreement(request, pk)
+    agreement = visible_agreement(request, pk, related=SIGNING_RELATED)
     form = ScanForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -171,7 +167,7 @@ def scan_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def scan_download(request: HttpRequest, pk: int) -> HttpResponse:
-    agreement = _agreement(request, pk)
+    agreement = visible_agreement(request, pk, related=SIGNING_RELATED)
     document = getattr(agreement, "signed_document", None)
     if document is None or not document.scan:
         raise Http404

@@ -29,16 +29,15 @@ from people.models import (
     Migrant,
     Qualification,
 )
+from sites.permissions import can_decide_erasure, require_supervisor
 
 # --- erasure: four eyes ----------------------------------------------------------------
 
 
 def can_decide(*, user, erasure_request: ErasureRequest) -> bool:
-    """A supervisor of the person's centre who did not ask for the erasure themselves."""
-    return (
-        erasure_request.status == ErasureRequest.Status.PENDING
-        and erasure_request.requested_by_id != user.pk
-        and erasure_request.migrant.centre_id in user.supervised_centre_ids()
+    """The request still waits, and the user may decide it (see `can_decide_erasure`)."""
+    return erasure_request.status == ErasureRequest.Status.PENDING and can_decide_erasure(
+        user, erasure_request
     )
 
 
@@ -79,8 +78,13 @@ def decide_erasure(
         raise ValidationError(_("This request has already been decided."))
     if locked.requested_by_id == user.pk:
         raise ValidationError(_("A request must be decided by someone other than the requester."))
-    if locked.migrant.centre_id not in user.supervised_centre_ids():
-        raise ValidationError(_("Only a supervisor of the centre can decide on this request."))
+    # A permission, not a rule of the request: the page asks first and answers 403; this
+    # guards every other caller the same way.
+    require_supervisor(
+        user,
+        locked.migrant.centre_id,
+        _("Only a supervisor of the centre can decide on this request."),
+    )
     if not approve and not note.strip():
         raise ValidationError({"decision_note": _("Please say why the request is rejected.")})
     locked.status = ErasureRequest.Status.APPROVED if approve else ErasureRequest.Status.REJECTED

@@ -10,8 +10,7 @@ import json
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -32,9 +31,13 @@ from integration.privacy import (
 from people.access import log_access
 from people.enums import AccessAction
 from people.models import AccessLog, ErasureRequest, Migrant, normalise_for_search
+from people.views.helpers import visible_migrant
+from sites.http import page_of
 from sites.models import CounsellingCentre, User
+from sites.permissions import is_supervisor_of, require_supervisor
 
-PAGE_SIZE = 50
+# What the privacy pages show beside the person.
+PRIVACY_RELATED = ("centre", "counsellor")
 
 
 class ErasureRequestForm(forms.Form):
@@ -123,12 +126,6 @@ class AccessLogFilterForm(forms.Form):
         return queryset
 
 
-def _visible_migrant(request: HttpRequest, pk: int) -> Migrant:
-    return get_object_or_404(
-        Migrant.objects.visible_to(request.user).select_related("centre", "counsellor"), pk=pk
-    )
-
-
 def _person_page(
     request: HttpRequest, migrant: Migrant, request_form=None, status: int = 200
 ) -> HttpResponse:
@@ -155,7 +152,7 @@ def _person_page(
             "withdrawn_steps": steps_with_withdrawn_consent_visible_to(request.user).filter(
                 goal__agreement__migrant=migrant
             ),
-            "is_supervisor": migrant.centre_id in request.user.supervised_centre_ids(),
+            "is_supervisor": is_supervisor_of(request.user, migrant.centre_id),
         },
         status=status,
     )
@@ -163,7 +160,7 @@ def _person_page(
 
 @require_GET
 def person_privacy(request: HttpRequest, pk: int) -> HttpResponse:
-    return _person_page(request, _visible_migrant(request, pk))
+    return _person_page(request, visible_migrant(request, pk, related=PRIVACY_RELATED))
 
 
 def _export_filename(migrant: Migrant, extension: str) -> str:
@@ -173,7 +170,7 @@ def _export_filename(migrant: Migrant, extension: str) -> str:
 
 @require_GET
 def export_json(request: HttpRequest, pk: int) -> HttpResponse:
-    migrant = _visible_migrant(request, pk)
+    migrant = visible_migrant(request, pk, related=PRIVACY_RELATED)
     export = build_personal_data_export(migrant=migrant, user=request.user)
     log_access(user=request.user, action=AccessAction.GDPR_EXPORT, migrant=migrant, detail="JSON")
     response = HttpResponse(
@@ -187,7 +184,7 @@ def export_json(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def export_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    migrant = _visible_migrant(request, pk)
+    migrant = visible_migrant(request, pk, related=PRIVACY_RELATED)
     # Imported here: WeasyPrint is heavy and only this view of the module needs it. The
     # PDF module renders any HTML to PDF/A with the project's fonts, fetching nothing.
     from agreements import pdf
@@ -206,7 +203,7 @@ def export_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def erasure_request_create(request: HttpRequest, pk: int) -> HttpResponse:
-    migrant = _visible_migrant(request, pk)
+    migrant = visible_migrant(request, pk, related=PRIVACY_RELATED)
     form = ErasureRequestForm(request.POST)
     if form.is_valid():
         try:
@@ -245,8 +242,7 @@ def erasure_decide(request: HttpRequest, pk: int) -> HttpResponse:
     erasure_request = get_object_or_404(
         ErasureRequest.objects.visible_to(request.user).select_related("migrant"), pk=pk
     )
-    if erasure_request.migrant.centre_id not in request.user.supervised_centre_ids():
-        raise PermissionDenied
+    require_supervisor(request.user, erasure_request.migrant.centre_id)
     form = ErasureDecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Please choose approve or reject."))
@@ -272,15 +268,14 @@ def erasure_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def access_log(request: HttpRequest) -> HttpResponse:
-    if not request.user.supervised_centre_ids():
-        raise PermissionDenied
+    require_supervisor(request.user)
     form = AccessLogFilterForm(request.GET or None, user=request.user)
     entries = AccessLog.objects.visible_to(request.user).select_related("user", "migrant", "centre")
     if form.is_bound and form.is_valid():
         entries = form.filter(entries)
     elif form.is_bound:
         entries = entries.none()
-    page = Paginator(entries.order_by("-at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, entries.order_by("-at", "-pk"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -293,5 +288,5 @@ def access_log(request: HttpRequest) -> HttpResponse:
 @require_GET
 def withdrawn_consents(request: HttpRequest) -> HttpResponse:
     steps = steps_with_withdrawn_consent_visible_to(request.user)
-    page = Paginator(steps, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, steps)
     return render(request, "integration/privacy_withdrawn_consents.html", {"page": page})

@@ -6,9 +6,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from people.forms import ConsentRecordForm, WithdrawConsentForm, posted
-from people.models import Consent, Migrant
+from people.models import Consent
 from people.services import record_consent, withdraw_consent
+from people.views.helpers import visible_migrant
 from sites.errors import RuleError
+from sites.http import form_status
 
 
 def _next_url(request: HttpRequest, fallback: str) -> str:
@@ -22,9 +24,7 @@ def _next_url(request: HttpRequest, fallback: str) -> str:
 
 @require_http_methods(["GET", "POST"])
 def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
-    migrant = get_object_or_404(
-        Migrant.objects.visible_to(request.user).select_related("centre"), pk=pk
-    )
+    migrant = visible_migrant(request, pk, related=("centre",))
     initial = {}
     if request.GET.get("partner"):
         initial["recipient_partner"] = request.GET["partner"]
@@ -41,7 +41,7 @@ def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "people/consent_form.html",
         {"form": form, "migrant": migrant, "next": _next_url(request, "")},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -69,5 +69,5 @@ def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "people/consent_withdraw.html",
         {"form": form, "consent": consent, "migrant": consent.migrant},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )

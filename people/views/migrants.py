@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -34,10 +33,12 @@ from people.services import (
     reopen_case,
     update_migrant,
 )
+from people.views.helpers import visible_migrant
 from sites.errors import ConflictError, RuleError
+from sites.http import form_status, page_of
 from sites.models import CounsellingCentre
+from sites.permissions import is_supervisor, is_supervisor_of, require_supervisor
 
-PAGE_SIZE = 50
 CASELOAD_COLUMNS = (
     "case_number",
     "first_name",
@@ -77,7 +78,7 @@ def _caseload_filter_data(request: HttpRequest):
         # A counsellor starts with their own active cases, a supervisor with the centre's;
         # kept on every page of the list, since "page" alone is no filter.
         data["status"] = CaseStatus.ACTIVE
-        if not request.user.is_supervisor():
+        if not is_supervisor(request.user):
             data["counsellor"] = str(request.user.pk)
     return data
 
@@ -100,7 +101,7 @@ def migrant_list(request: HttpRequest) -> HttpResponse:
         queryset=queryset,
         counsellors=list(caseload_holders(centres)),
     )
-    page = Paginator(migrant_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, migrant_filter.qs)
     return render(
         request,
         "people/migrant_list.html",
@@ -114,21 +115,9 @@ def migrant_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _visible_migrant(
-    request: HttpRequest,
-    pk: int,
-    related: tuple[str, ...] = ("centre__municipality", "counsellor", "foreigners_authority"),
-) -> Migrant:
-    return get_object_or_404(
-        Migrant.objects.visible_to(request.user).select_related(*related), pk=pk
-    )
-
-
 def migrant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # The page names the centre but not its municipality (15 columns fewer to compile).
-    migrant = _visible_migrant(
-        request, pk, related=("centre", "counsellor", "foreigners_authority")
-    )
+    migrant = visible_migrant(request, pk, related=("centre", "counsellor", "foreigners_authority"))
     log_access(user=request.user, action=AccessAction.VIEW_PERSON, migrant=migrant)
     today = timezone.localdate()
     consents = list(migrant.consents.select_related("recipient_partner"))
@@ -198,13 +187,13 @@ def migrant_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def migrant_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    migrant = _visible_migrant(request, pk)
+    migrant = visible_migrant(request, pk)
     data = posted(request)
     form = MigrantForm(
         data,
         instance=migrant,
         centre=migrant.centre,
-        can_assign=migrant.centre_id in request.user.supervised_centre_ids(),
+        can_assign=is_supervisor_of(request.user, migrant.centre_id),
     )
     children = ChildFormSet(data, instance=migrant, prefix="children")
     qualifications = QualificationFormSet(data, instance=migrant, prefix="qualifications")
@@ -232,7 +221,8 @@ def migrant_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The changes were saved."))
             return redirect(migrant)
-    status = 409 if conflict is not None else 200
+    # The form's own errors answer 200 here, as they always did on this page.
+    status = form_status(conflict=conflict)
     return render(
         request,
         "people/migrant_form.html",
@@ -249,7 +239,7 @@ def migrant_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def migrant_history(request: HttpRequest, pk: int) -> HttpResponse:
-    migrant = _visible_migrant(request, pk)
+    migrant = visible_migrant(request, pk)
     # Old values of the person's data are shown here: a read of the person like the page.
     log_access(
         user=request.user,
@@ -275,7 +265,7 @@ def _action_page(request, migrant, form, title, submit, danger=False, status=200
 
 @require_http_methods(["GET", "POST"])
 def migrant_close(request: HttpRequest, pk: int) -> HttpResponse:
-    migrant = _visible_migrant(request, pk)
+    migrant = visible_migrant(request, pk)
     form = CloseCaseForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -296,7 +286,7 @@ def migrant_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def migrant_reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    migrant = _visible_migrant(request, pk)
+    migrant = visible_migrant(request, pk)
     form = ReopenCaseForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -311,9 +301,8 @@ def migrant_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def migrant_reassign(request: HttpRequest, pk: int) -> HttpResponse:
-    migrant = _visible_migrant(request, pk)
-    if migrant.centre_id not in request.user.supervised_centre_ids():
-        return render(request, "403.html", status=403)
+    migrant = visible_migrant(request, pk)
+    require_supervisor(request.user, migrant.centre_id)
     form = ReassignForm(
         posted(request), centre=migrant.centre, initial={"counsellor": migrant.counsellor}
     )
@@ -333,8 +322,7 @@ def migrant_reassign(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def caseload_reassign(request: HttpRequest, centre_pk: int) -> HttpResponse:
     centre = get_object_or_404(CounsellingCentre.objects.visible_to(request.user), pk=centre_pk)
-    if centre.pk not in request.user.supervised_centre_ids():
-        return render(request, "403.html", status=403)
+    require_supervisor(request.user, centre)
     form = CaseloadReassignForm(posted(request), centre=centre)
     if request.method == "POST" and form.is_valid():
         try:

@@ -11,15 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from people.forms import SessionForm, posted
-from people.models import CounsellingSession, Migrant
+from people.models import CounsellingSession
 from people.services import record_session, refuse_if_anonymised, update_session
+from people.views.helpers import visible_migrant
 from sites.errors import RuleError
+from sites.http import form_status, is_htmx
 
 PERSON_PAGE = "people/migrant_detail.html"
-
-
-def is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _visible_session(request: HttpRequest, pk: int) -> CounsellingSession:
@@ -38,7 +36,7 @@ def session_add(request: HttpRequest, pk: int) -> HttpResponse:
     The person page loads the empty form only when its "add a session" section is opened
     (GET with htmx): building the form's choices was a fifth of every person page view.
     """
-    migrant = get_object_or_404(Migrant.objects.visible_to(request.user), pk=pk)
+    migrant = visible_migrant(request, pk, related=())
     if request.method == "GET":
         try:
             refuse_if_anonymised(migrant)
@@ -109,7 +107,7 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.warning(request, warning)
             messages.success(request, _("The session was saved."))
             return redirect(session.get_absolute_url())
-    status = 400 if form.errors else 200
+    status = form_status(form)
     if is_htmx(request):
         return render(
             request,

@@ -276,46 +276,6 @@ def test_history_page_uses_a_constant_number_of_queries(
     assert response.status_code == 200
 
 
-AGREEMENT_URLS = [
-    ("agreements:detail", "agreement"),
-    ("agreements:edit", "agreement"),
-    ("agreements:goal-add", "agreement"),
-    ("agreements:amend", "agreement"),
-    ("agreements:end", "agreement"),
-    ("agreements:discard", "agreement"),
-    ("agreements:history", "agreement"),
-    ("agreements:compare", "agreement"),
-    ("agreements:sign", "agreement"),
-    ("agreements:prepare", "agreement"),
-    ("agreements:pdf", "agreement"),
-    ("agreements:preview-pdf", "agreement"),
-    ("agreements:scan-upload", "agreement"),
-    ("agreements:scan-download", "agreement"),
-    ("agreements:goal-edit", "goal"),
-    ("agreements:goal-delete", "goal"),
-    ("agreements:step-add", "goal"),
-    ("agreements:step-edit", "step"),
-    ("agreements:step-delete", "step"),
-    ("agreements:create", "migrant"),
-]
-
-
-@pytest.mark.parametrize(("name", "kind"), AGREEMENT_URLS)
-def test_agreement_urls_are_not_found_for_another_centre(client, outsider, draft, name, kind):
-    goal = GoalFactory(agreement=draft)
-    objects = {
-        "agreement": draft,
-        "goal": goal,
-        "step": StepFactory(goal=goal),
-        "migrant": draft.migrant,
-    }
-    url = reverse(name, args=[objects[kind].pk])
-    client.force_login(outsider)
-    assert client.get(url).status_code in (404, 405)
-    assert client.post(url, {}).status_code == 404
-    assert Agreement.objects.filter(pk=draft.pk).exists()
-
-
 def test_referral_to_an_offer_goes_to_the_offering_partner(counsellor_client, draft, centre):
     from tests.factories import ConsentFactory, OfferFactory, PartnerFactory
 

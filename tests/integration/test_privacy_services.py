@@ -2,7 +2,7 @@ import datetime
 import json
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
@@ -390,13 +390,13 @@ def test_the_requester_cannot_approve_their_own_request(graph, centre):
 
 
 def test_a_counsellor_cannot_approve(graph, colleague):
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):
         decide_erasure(erasure_request=graph.erasure_request, user=colleague, approve=True)
     assert ErasureRequest.objects.get(pk=graph.erasure_request.pk).status == "pending"
 
 
 def test_a_supervisor_of_another_centre_cannot_approve(graph, other_centre):
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):
         decide_erasure(
             erasure_request=graph.erasure_request, user=supervisor_of(other_centre), approve=True
         )

@@ -4,6 +4,7 @@ import datetime
 import threading
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.utils import timezone
 
@@ -182,7 +183,7 @@ def test_reopening_keeps_the_reason_in_the_history(counsellor, migrant):
 
 
 def test_only_a_supervisor_of_the_centre_reassigns(counsellor, colleague, supervisor, migrant):
-    with pytest.raises(RuleError):
+    with pytest.raises(PermissionDenied):
         reassign_case(user=counsellor, migrant=migrant, counsellor=colleague)
     reassign_case(user=supervisor, migrant=migrant, counsellor=colleague)
     assert Migrant.objects.get(pk=migrant.pk).counsellor == colleague
@@ -229,7 +230,7 @@ def test_caseload_cannot_go_to_someone_outside_the_centre(supervisor, counsellor
 
 def test_a_counsellor_cannot_hand_over_a_caseload(counsellor, colleague, centre):
     MigrantFactory(centre=centre, counsellor=counsellor)
-    with pytest.raises(RuleError):
+    with pytest.raises(PermissionDenied):
         reassign_caseload(
             user=counsellor, centre=centre, from_counsellor=counsellor, to_counsellor=colleague
         )

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from people.enums import CaseStatus
 from people.models import normalise_for_search
-from people.views.migrants import PAGE_SIZE
 from sites.enums import Role, ServiceType
+from sites.http import PAGE_SIZE
 from tests.factories import CentreFactory, MembershipFactory, MigrantFactory, SessionFactory
 
 URL = "integration:migrant-list"

@@ -1,0 +1,22 @@
+"""Looking up an agreement for a view: the drafting, signing and review pages share it."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+
+from agreements.models import Agreement
+
+# What the drafting pages show beside the agreement.
+EDIT_PAGE_RELATED = ("migrant", "centre__municipality", "counsellor", "predecessor")
+
+
+def visible_agreement(
+    request: HttpRequest, pk: int, related: tuple[str, ...] = EDIT_PAGE_RELATED
+) -> Agreement:
+    """The agreement, if the user may see it; otherwise 404 (never 403, see visible_to)."""
+    queryset = Agreement.objects.visible_to(request.user)
+    # Not select_related() without names: that would follow every foreign key.
+    if related:
+        queryset = queryset.select_related(*related)
+    return get_object_or_404(queryset, pk=pk)
