@@ -11,7 +11,8 @@ from simple_history.utils import bulk_create_with_history
 
 from agreements.enums import AgreementStatus, GoalStatus, Responsible, StepStatus
 from agreements.models import Agreement, Goal, GoalTemplate, Step
-from agreements.services.drafting import add_months, situation_summary
+from agreements.services.drafting import situation_summary
+from agreements.services.lifecycle import add_months
 from people.enums import CaseStatus
 from people.models import Consent, Migrant
 from sites.models import Partner

@@ -24,7 +24,7 @@ from agreements.enums import (
     StepStatus,
 )
 from agreements.models import Agreement, Goal, GoalOutcome, Review, Step
-from agreements.services.drafting import add_months
+from agreements.services.lifecycle import add_months
 from agreements.services.reviews import GOAL_STATUS_FOR_OUTCOME
 from sites.enums import PartnerKind
 from sites.models import Partner

@@ -9,9 +9,10 @@ from datetime import datetime
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 from django.db.models import F
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language
 
 from people.models import Child, Consent, CounsellingSession, Migrant, Qualification
+from sites.changes import DASH, display_value
 from sites.models import User
 
 HIDDEN_FIELDS = {"revision", "search_text", "updated_at", "created_at", "migrant"}
@@ -66,18 +67,6 @@ def _columns(model, language: str) -> tuple[_Column, ...]:
     )
 
 
-def _value(column: _Column, value) -> str:
-    if value in (None, ""):
-        return "–"
-    if column.choices is not None:
-        return str(column.choices.get(value, value))
-    if isinstance(value, bool):
-        return gettext("yes") if value else gettext("no")
-    if hasattr(value, "strftime"):
-        return value.strftime("%d.%m.%Y")
-    return str(value)
-
-
 def _entries_for(model, records) -> list[HistoryEntry]:
     by_object: dict[int, object] = {}
     entries = []
@@ -96,13 +85,13 @@ def _entries_for(model, records) -> list[HistoryEntry]:
                 continue
             label = str(column.verbose_name)
             if column.is_relation:
-                changes.append((label, "–" if old is None else f"#{old}", f"#{new}"))
+                changes.append((label, DASH if old is None else f"#{old}", f"#{new}"))
             else:
                 changes.append(
                     (
                         label,
-                        "" if previous is None else _value(column, old),
-                        _value(column, new),
+                        "" if previous is None else display_value(old, choices=column.choices),
+                        display_value(new, choices=column.choices),
                     )
                 )
         by_object[record.id] = record

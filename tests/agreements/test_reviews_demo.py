@@ -8,7 +8,7 @@ import pytest
 from agreements.demo_reviews import seed_reviews
 from agreements.enums import AgreementStatus, GoalStatus, ReviewOutcome
 from agreements.models import Agreement, Goal, GoalOutcome, Review
-from agreements.services.drafting import add_months
+from agreements.services.lifecycle import add_months
 from agreements.services.reviews import GOAL_STATUS_FOR_OUTCOME
 from tests.factories import GoalFactory, MigrantFactory, SignedAgreementFactory
 
