@@ -166,3 +166,40 @@ def person_history(migrant: Migrant) -> list[HistoryEntry]:
         entries.extend(_entries_for(model, _records(model, migrant)))
     entries.sort(key=lambda entry: entry.when, reverse=True)
     return entries[:MAX_ENTRIES]
+
+
+def _attached_label(model, record) -> str:
+    if record is None:
+        return DASH
+    if model is Child:
+        return f"{record.year_of_birth} – {record.get_care_display()}"
+    return f"{record.title} – {record.get_recognition_status_display()}"
+
+
+def attached_changes_since(migrant: Migrant, revision: int) -> list[tuple[str, str, str]]:
+    """Children and qualifications added, changed or removed since the person's version
+    with this revision: they are saved with the person, so a stale form would undo them."""
+    # The person is saved before its children and qualifications, so the first save after
+    # the form's version marks where the form's view of them ends.
+    since = (
+        migrant.history.filter(revision__gt=revision)
+        .order_by("history_id")
+        .values_list("history_date", flat=True)
+        .first()
+    )
+    if since is None:
+        return []
+    result = []
+    for model in (Child, Qualification):
+        records = model.history.filter(migrant_id=migrant.pk).order_by("history_id")
+        before: dict[int, object] = {}
+        after: dict[int, object] = {}
+        for record in records:
+            target = before if record.history_date < since else after
+            target[record.id] = None if record.history_type == "-" else record
+        for object_id, new in after.items():
+            old = before.get(object_id)
+            old_label, new_label = _attached_label(model, old), _attached_label(model, new)
+            if old_label != new_label:
+                result.append((str(model._meta.verbose_name), old_label, new_label))
+    return result
