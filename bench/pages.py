@@ -366,7 +366,8 @@ def _explain(connection, queries: list[dict], top: int = 3) -> list[dict]:
 
 def _save_once(subjects: Subjects, number: int) -> tuple[float, float, int]:
     """Saves the typical counsellor's draft agreement like its edit form does (the
-    drafting service: UPDATE with its revision check, history INSERT) and commits.
+    drafting service: locked read with its revision check, UPDATE, history INSERT) and
+    commits.
     Returns (statement ms, commit ms, statements)."""
     from django.db import connection, transaction
 
