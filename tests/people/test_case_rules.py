@@ -22,6 +22,7 @@ from people.services import (
     reopen_case,
     withdraw_consent,
 )
+from sites.attribution import acting_user
 from sites.changes import changes_since
 from sites.enums import ServiceType
 from sites.errors import ConflictError, RuleError
@@ -89,16 +90,16 @@ def test_simultaneous_case_numbers_never_collide():
 def test_changes_since_names_the_changed_fields_with_old_and_new_value(counsellor, migrant):
     migrant.phone = "0621 1"
     migrant.revision = 2
-    migrant._history_user = counsellor
-    migrant.save()
+    with acting_user(counsellor):
+        migrant.save()
     label = str(Migrant._meta.get_field("phone").verbose_name)
     assert changes_since(migrant, 1) == [(label, "–", "0621 1")]
 
 
 def test_conflict_lists_children_added_since_the_form_was_loaded(counsellor, migrant):
     migrant.revision = 2
-    migrant._history_user = counsellor
-    migrant.save()
+    with acting_user(counsellor):
+        migrant.save()
     ChildFactory(migrant=migrant, year_of_birth=2021, care="kita")
     changes = attached_changes_since(migrant, 1)
     assert [(label, old) for label, old, _new in changes] == [(str(Child._meta.verbose_name), "–")]
@@ -109,8 +110,8 @@ def test_conflict_does_not_report_children_saved_with_the_loaded_version(counsel
     ChildFactory(migrant=migrant)
     migrant.revision = 2
     migrant.phone = "1"
-    migrant._history_user = counsellor
-    migrant.save()
+    with acting_user(counsellor):
+        migrant.save()
     assert attached_changes_since(migrant, 1) == []
 
 
