@@ -193,6 +193,8 @@ class Goal(ChoiceDisplay, models.Model):
         _("status"), max_length=12, choices=GoalStatus, default=GoalStatus.OPEN
     )
     position = models.PositiveIntegerField(default=0)
+    # The edit form's optimistic lock; db_default so rows inserted by older code start at 1.
+    revision = models.PositiveIntegerField(default=1, db_default=1, editable=False)
 
     history = HistoricalRecords()
 
@@ -257,6 +259,7 @@ class Step(ChoiceDisplay, models.Model):
     )
     done_on = models.DateField(_("done on"), null=True, blank=True)
     position = models.PositiveIntegerField(default=0)
+    revision = models.PositiveIntegerField(default=1, db_default=1, editable=False)  # as Goal's
 
     history = HistoricalRecords(no_db_index=["partner", "offer", "consent"])
 

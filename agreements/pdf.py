@@ -20,6 +20,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
+from agreements.content import commitments
 from agreements.enums import GoalStatus, Responsible, StepStatus
 from sites.enums import Area
 
@@ -231,8 +232,6 @@ def qr_data_uri(text: str) -> str:
 def agreement_context(
     agreement, *, blank: bool = False, verification_code: str = "", verification_url: str = ""
 ) -> dict:
-    from agreements.services.drafting import commitments
-
     goals = list(agreement.goals.prefetch_related("steps__partner", "steps__offer"))
     steps = [step for goal in goals for step in goal.steps.all()]
     areas = []

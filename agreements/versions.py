@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 
 from agreements.models import Agreement, Goal, Step
+from sites.changes import display_field
 
 GOAL_FIELDS = ["area", "text", "text_own_words", "priority", "target_date", "status"]
 STEP_FIELDS = ["description", "responsible", "partner", "offer", "due_on", "status"]
@@ -44,22 +45,6 @@ def with_goals(queryset):
     )
 
 
-def _display(instance, name: str) -> str:
-    model_field = instance._meta.get_field(name)
-    value = getattr(instance, name)
-    if value in (None, ""):
-        return ""
-    if model_field.choices:
-        return str(getattr(instance, f"get_{name}_display")())
-    if isinstance(value, bool):
-        from django.utils.translation import gettext
-
-        return gettext("yes") if value else gettext("no")
-    if hasattr(value, "strftime"):
-        return value.strftime("%d.%m.%Y")
-    return str(value)
-
-
 @dataclass
 class FieldDiff:
     label: str
@@ -84,9 +69,11 @@ class ItemDiff:
 def _field_diffs(old, new, names: list[str]) -> list[FieldDiff]:
     diffs = []
     for name in names:
-        before, after = _display(old, name), _display(new, name)
+        model_field = old._meta.get_field(name)
+        before = display_field(old, model_field, empty="")
+        after = display_field(new, model_field, empty="")
         if before != after:
-            label = str(old._meta.get_field(name).verbose_name)
+            label = str(model_field.verbose_name)
             diffs.append(FieldDiff(label, before, after))
     return diffs
 

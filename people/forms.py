@@ -38,6 +38,27 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
+def cleaned_values(form: forms.BaseForm) -> dict:
+    """What a service is given: the form's cleaned values, without the revision the form
+    was opened at (the service gets that as its own argument)."""
+    return {name: value for name, value in form.cleaned_data.items() if name != "revision"}
+
+
+def attached_rows(formset: forms.BaseModelFormSet) -> list[dict]:
+    """An inline formset's cleaned rows for a service: changed and new records with their
+    values, removed ones as `{"id": pk, "delete": True}`; untouched rows are left out."""
+    rows = []
+    for form in formset.forms:
+        pk = form.instance.pk
+        if formset.can_delete and formset._should_delete_form(form):
+            if pk is not None:
+                rows.append({"id": pk, "delete": True})
+        elif form.has_changed():
+            names = [name for name in form._meta.fields if name != formset.fk.name]
+            rows.append({"id": pk, **{name: form.cleaned_data[name] for name in names}})
+    return rows
+
+
 class RevisionForm(forms.Form):
     """Carries the revision the form was loaded with, for optimistic locking."""
 

@@ -9,9 +9,10 @@ from datetime import datetime
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 from django.db.models import F
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language
 
 from people.models import Child, Consent, CounsellingSession, Migrant, Qualification
+from sites.changes import DASH, display_value
 from sites.models import User
 
 HIDDEN_FIELDS = {"revision", "search_text", "updated_at", "created_at", "migrant"}
@@ -66,18 +67,6 @@ def _columns(model, language: str) -> tuple[_Column, ...]:
     )
 
 
-def _value(column: _Column, value) -> str:
-    if value in (None, ""):
-        return "–"
-    if column.choices is not None:
-        return str(column.choices.get(value, value))
-    if isinstance(value, bool):
-        return gettext("yes") if value else gettext("no")
-    if hasattr(value, "strftime"):
-        return value.strftime("%d.%m.%Y")
-    return str(value)
-
-
 def _entries_for(model, records) -> list[HistoryEntry]:
     by_object: dict[int, object] = {}
     entries = []
@@ -96,13 +85,13 @@ def _entries_for(model, records) -> list[HistoryEntry]:
                 continue
             label = str(column.verbose_name)
             if column.is_relation:
-                changes.append((label, "–" if old is None else f"#{old}", f"#{new}"))
+                changes.append((label, DASH if old is None else f"#{old}", f"#{new}"))
             else:
                 changes.append(
                     (
                         label,
-                        "" if previous is None else _value(column, old),
-                        _value(column, new),
+                        "" if previous is None else display_value(old, choices=column.choices),
+                        display_value(new, choices=column.choices),
                     )
                 )
         by_object[record.id] = record
@@ -177,3 +166,40 @@ def person_history(migrant: Migrant) -> list[HistoryEntry]:
         entries.extend(_entries_for(model, _records(model, migrant)))
     entries.sort(key=lambda entry: entry.when, reverse=True)
     return entries[:MAX_ENTRIES]
+
+
+def _attached_label(model, record) -> str:
+    if record is None:
+        return DASH
+    if model is Child:
+        return f"{record.year_of_birth} – {record.get_care_display()}"
+    return f"{record.title} – {record.get_recognition_status_display()}"
+
+
+def attached_changes_since(migrant: Migrant, revision: int) -> list[tuple[str, str, str]]:
+    """Children and qualifications added, changed or removed since the person's version
+    with this revision: they are saved with the person, so a stale form would undo them."""
+    # The person is saved before its children and qualifications, so the first save after
+    # the form's version marks where the form's view of them ends.
+    since = (
+        migrant.history.filter(revision__gt=revision)
+        .order_by("history_id")
+        .values_list("history_date", flat=True)
+        .first()
+    )
+    if since is None:
+        return []
+    result = []
+    for model in (Child, Qualification):
+        records = model.history.filter(migrant_id=migrant.pk).order_by("history_id")
+        before: dict[int, object] = {}
+        after: dict[int, object] = {}
+        for record in records:
+            target = before if record.history_date < since else after
+            target[record.id] = None if record.history_type == "-" else record
+        for object_id, new in after.items():
+            old = before.get(object_id)
+            old_label, new_label = _attached_label(model, old), _attached_label(model, new)
+            if old_label != new_label:
+                result.append((str(model._meta.verbose_name), old_label, new_label))
+    return result

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Model, Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from people.enums import CaseStatus
+from people.enums import CaseStatus, ConsentForm, Interpreter
+from people.history import attached_changes_since
 from people.models import (
     CaseNumberCounter,
     Child,
@@ -19,87 +21,12 @@ from people.models import (
     Migrant,
     Qualification,
 )
+from sites.attribution import attributed
+from sites.changes import changes_since
 from sites.enums import Role
 from sites.errors import ConflictError, RuleError
 from sites.models import CounsellingCentre, Membership, User
 from sites.permissions import require_supervisor
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    label: str
-    old: str
-    new: str
-
-
-def _display(instance: Model, field) -> str:
-    value = getattr(instance, field.attname)
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value or "–"))
-    if value in (None, ""):
-        return "–"
-    if field.is_relation:
-        related = getattr(instance, field.name)
-        return str(related) if related is not None else "–"
-    if isinstance(value, datetime.date):
-        return value.strftime("%d.%m.%Y")
-    return str(value)
-
-
-def changes_since(instance: Model, revision: int) -> list[tuple[str, str, str]]:
-    """What changed in `instance` since the history version with this revision."""
-    record = instance.history.filter(revision=revision).order_by("-history_id").first()
-    current = instance.history.order_by("-history_id").first()
-    if record is None or current is None:
-        return []
-    delta = current.diff_against(record)
-    fields = {f.name: f for f in instance._meta.concrete_fields}
-    result = []
-    for change in delta.changes:
-        field = fields.get(change.field)
-        if field is None or change.field == "revision":
-            continue
-        old = record.instance
-        new = current.instance
-        result.append((str(field.verbose_name), _display(old, field), _display(new, field)))
-    return result
-
-
-def _attached_label(model, record) -> str:
-    if record is None:
-        return "–"
-    if model is Child:
-        return f"{record.year_of_birth} – {record.get_care_display()}"
-    return f"{record.title} – {record.get_recognition_status_display()}"
-
-
-def attached_changes_since(migrant: Migrant, revision: int) -> list[tuple[str, str, str]]:
-    """Children and qualifications added, changed or removed since the person's version
-    with this revision: they are saved with the person, so a stale form would undo them."""
-    # The person is saved before its children and qualifications, so the first save after
-    # the form's version marks where the form's view of them ends.
-    since = (
-        migrant.history.filter(revision__gt=revision)
-        .order_by("history_id")
-        .values_list("history_date", flat=True)
-        .first()
-    )
-    if since is None:
-        return []
-    result = []
-    for model in (Child, Qualification):
-        records = model.history.filter(migrant_id=migrant.pk).order_by("history_id")
-        before: dict[int, object] = {}
-        after: dict[int, object] = {}
-        for record in records:
-            target = before if record.history_date < since else after
-            target[record.id] = None if record.history_type == "-" else record
-        for object_id, new in after.items():
-            old = before.get(object_id)
-            old_label, new_label = _attached_label(model, old), _attached_label(model, new)
-            if old_label != new_label:
-                result.append((str(model._meta.verbose_name), old_label, new_label))
-    return result
 
 
 def next_case_number(*, centre: CounsellingCentre, on: datetime.date) -> str:
@@ -147,31 +74,82 @@ def _check_counsellor(centre: CounsellingCentre, counsellor: User) -> None:
         raise RuleError(_("The counsellor must belong to the client's counselling centre."))
 
 
-def _save_formset(formset, user: User) -> None:
-    """Save an inline formset so that each history row names the acting user."""
-    instances = formset.save(commit=False)
-    for obj in formset.deleted_objects:
-        obj._history_user = user
-        obj.delete()
-    for obj in instances:
-        obj._history_user = user
-        obj.save()
+def _today() -> datetime.date:
+    return timezone.localdate()
 
 
-def create_migrant(*, user: User, centre: CounsellingCentre, form, formsets=()) -> Migrant:
-    """Save a new person from a valid MigrantForm with household/qualification formsets."""
+def _check_person(values: Mapping[str, Any]) -> None:
+    """The rules the person form checks, for every caller of the services."""
+    born, arrival = values.get("date_of_birth"), values.get("arrival_on")
+    if born and born > _today():
+        raise RuleError(_("The date of birth cannot be in the future."))
+    if born and born < datetime.date(1900, 1, 1):
+        raise RuleError(_("Please check the date of birth."))
+    if arrival and arrival > _today():
+        raise RuleError(_("The arrival date cannot be in the future."))
+    intake = values.get("intake_on")
+    if intake and intake > _today() + datetime.timedelta(days=1):
+        raise RuleError(_("The intake date cannot be in the future."))
+    if born and arrival and arrival < born:
+        raise RuleError(_("The arrival in Germany cannot be before the birth."))
+    issued, valid_until = values.get("residence_issued_on"), values.get("residence_valid_until")
+    if issued and valid_until and valid_until <= issued:
+        raise RuleError(_("The residence title must expire after the day it was issued."))
+    if values.get("interpreter_needed") and not values.get("interpreter_language"):
+        raise RuleError(_("Please give the language an interpreter is needed for."))
+
+
+def _check_attached(model, values: Mapping[str, Any]) -> None:
+    year = values.get("year_of_birth")
+    if model is Child and year is not None and not 1950 <= year <= _today().year:
+        raise RuleError(_("Please give a year between 1950 and this year."))
+
+
+def _save_attached(migrant: Migrant, model, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Children or qualifications as the person form's rows give them: a row with an `id`
+    changes (or with `delete` removes) that record of this person, one without adds one."""
+    ids = [row["id"] for row in rows if row.get("id")]
+    existing = (
+        {obj.pk: obj for obj in model.objects.filter(migrant=migrant, pk__in=ids)} if ids else {}
+    )
+    for row in rows:
+        values = {name: value for name, value in row.items() if name not in ("id", "delete")}
+        if row.get("id"):
+            record = existing.get(row["id"])
+            if record is None:  # removed in the meantime: nothing left to change
+                continue
+            if row.get("delete"):
+                record.delete()
+                continue
+        else:
+            record = model(migrant=migrant)
+        _check_attached(model, values)
+        for name, value in values.items():
+            setattr(record, name, value)
+        record.save()
+
+
+@attributed
+def create_migrant(
+    *,
+    user: User,
+    centre: CounsellingCentre,
+    values: Mapping[str, Any],
+    children: Sequence[Mapping[str, Any]] = (),
+    qualifications: Sequence[Mapping[str, Any]] = (),
+) -> Migrant:
+    """Record a new person from the person form's values and its household and
+    qualification rows."""
+    _check_person(values)
     with transaction.atomic():
-        migrant = form.save(commit=False)
-        migrant.centre = centre
+        migrant = Migrant(centre=centre, **values)
         if migrant.counsellor_id is None:
             migrant.counsellor = user
         _check_counsellor(centre, migrant.counsellor)
         migrant.case_number = next_case_number(centre=centre, on=migrant.intake_on)
-        migrant._history_user = user
         migrant.save()
-        for formset in formsets:
-            formset.instance = migrant
-            _save_formset(formset, user)
+        _save_attached(migrant, Child, children)
+        _save_attached(migrant, Qualification, qualifications)
         return migrant
 
 
@@ -188,10 +166,19 @@ def _lock_open_person(migrant_id: int) -> None:
     )
 
 
-def update_migrant(*, user: User, form, formsets=(), expected_revision: int) -> Migrant:
+@attributed
+def update_migrant(
+    *,
+    user: User,
+    migrant: Migrant,
+    values: Mapping[str, Any],
+    children: Sequence[Mapping[str, Any]] = (),
+    qualifications: Sequence[Mapping[str, Any]] = (),
+    expected_revision: int,
+) -> Migrant:
     """Save an edited person unless someone else saved since the form was loaded."""
+    _check_person(values)
     with transaction.atomic():
-        migrant = form.instance
         stored = Migrant.objects.select_for_update().get(pk=migrant.pk)
         refuse_if_anonymised(stored)
         if stored.revision != expected_revision:
@@ -199,29 +186,32 @@ def update_migrant(*, user: User, form, formsets=(), expected_revision: int) -> 
                 changes_since(stored, expected_revision)
                 + attached_changes_since(stored, expected_revision)
             )
-        if migrant.counsellor_id != stored.counsellor_id:
-            _check_counsellor(stored.centre, migrant.counsellor)
-        migrant = form.save(commit=False)
-        migrant.revision = stored.revision + 1
-        migrant._history_user = user
-        migrant.save()
-        for formset in formsets:
-            _save_formset(formset, user)
-        return migrant
+        counsellor = values.get("counsellor")
+        if counsellor is not None and counsellor.pk != stored.counsellor_id:
+            _check_counsellor(stored.centre, counsellor)
+        for name, value in values.items():
+            setattr(stored, name, value)
+        stored.revision += 1
+        stored.save()
+        _save_attached(stored, Child, children)
+        _save_attached(stored, Qualification, qualifications)
+        return stored
 
 
-def _bump(migrant: Migrant, user: User, **changes) -> Migrant:
+def _bump(migrant: Migrant, **changes) -> Migrant:
     for name, value in changes.items():
         setattr(migrant, name, value)
     migrant.revision += 1
-    migrant._history_user = user
     migrant.save()
     return migrant
 
 
+@attributed
 def close_case(
     *, user: User, migrant: Migrant, closed_on: datetime.date, reason: str, note: str = ""
 ) -> Migrant:
+    if closed_on > _today():
+        raise RuleError(_("A case cannot be closed in the future."))
     with transaction.atomic():
         migrant = Migrant.objects.select_for_update().get(pk=migrant.pk)
         if migrant.status == CaseStatus.CLOSED:
@@ -230,7 +220,6 @@ def close_case(
             raise RuleError(_("A case cannot be closed before its intake date."))
         return _bump(
             migrant,
-            user,
             status=CaseStatus.CLOSED,
             closed_on=closed_on,
             closure_reason=reason,
@@ -238,6 +227,7 @@ def close_case(
         )
 
 
+@attributed
 def reopen_case(*, user: User, migrant: Migrant, note: str) -> Migrant:
     with transaction.atomic():
         migrant = Migrant.objects.select_for_update().get(pk=migrant.pk)
@@ -248,7 +238,6 @@ def reopen_case(*, user: User, migrant: Migrant, note: str) -> Migrant:
         migrant._change_reason = note
         return _bump(
             migrant,
-            user,
             status=CaseStatus.ACTIVE,
             closed_on=None,
             closure_reason="",
@@ -256,6 +245,7 @@ def reopen_case(*, user: User, migrant: Migrant, note: str) -> Migrant:
         )
 
 
+@attributed
 def reassign_case(*, user: User, migrant: Migrant, counsellor: User) -> Migrant:
     with transaction.atomic():
         migrant = Migrant.objects.select_for_update().get(pk=migrant.pk)
@@ -267,9 +257,10 @@ def reassign_case(*, user: User, migrant: Migrant, counsellor: User) -> Migrant:
         _check_counsellor(migrant.centre, counsellor)
         if migrant.counsellor_id == counsellor.pk:
             raise RuleError(_("The case is already assigned to this counsellor."))
-        return _bump(migrant, user, counsellor=counsellor)
+        return _bump(migrant, counsellor=counsellor)
 
 
+@attributed
 def reassign_caseload(
     *, user: User, centre: CounsellingCentre, from_counsellor: User, to_counsellor: User
 ) -> int:
@@ -285,43 +276,90 @@ def reassign_caseload(
             )
         )
         for migrant in cases:
-            _bump(migrant, user, counsellor=to_counsellor)
+            _bump(migrant, counsellor=to_counsellor)
         return len(cases)
 
 
-def record_session(*, user: User, migrant: Migrant, form) -> CounsellingSession:
+def _session_values(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The session form's rules; returns a copy with the interpreter fields made coherent
+    (no interpreter: no language, not a minor)."""
+    values = dict(values)
+    held_on = values.get("held_on")
+    if held_on is not None:
+        if held_on > _today() + datetime.timedelta(days=365):
+            raise RuleError(_("A session cannot be more than one year in the future."))
+        if held_on < datetime.date(2000, 1, 1):
+            raise RuleError(_("Please check the date."))
+    duration = values.get("duration_minutes")
+    if duration is not None and not 1 <= duration <= 720:
+        raise RuleError(_("A session lasts between 1 and 720 minutes."))
+    interpreter = values.get("interpreter")
+    if interpreter == Interpreter.NONE:
+        values["interpreter_language"] = ""
+        values["interpreter_is_minor"] = False
+    elif interpreter and not values.get("interpreter_language"):
+        raise RuleError(_("Please give the interpreter's language."))
+    appointment = values.get("next_appointment")
+    if appointment and held_on and appointment.date() < held_on:
+        raise RuleError(_("The next appointment must be after the session."))
+    return values
+
+
+@attributed
+def record_session(
+    *, user: User, migrant: Migrant, values: Mapping[str, Any]
+) -> CounsellingSession:
+    values = _session_values(values)
     with transaction.atomic():
         _lock_open_person(migrant.pk)
-        session = form.save(commit=False)
-        session.migrant = migrant
+        session = CounsellingSession(migrant=migrant, **values)
         if session.counsellor_id is None:
             session.counsellor = user
-        session._history_user = user
         session.save()
         return session
 
 
-def update_session(*, user: User, form) -> CounsellingSession:
+@attributed
+def update_session(
+    *, user: User, session: CounsellingSession, values: Mapping[str, Any]
+) -> CounsellingSession:
+    values = _session_values(values)
     with transaction.atomic():
-        _lock_open_person(form.instance.migrant_id)
-        session = form.save(commit=False)
-        session._history_user = user
-        session.save()
-        return session
+        _lock_open_person(session.migrant_id)
+        stored = CounsellingSession.objects.select_related("migrant__centre", "counsellor").get(
+            pk=session.pk
+        )
+        for name, value in values.items():
+            setattr(stored, name, value)
+        stored.save()
+        return stored
 
 
-def record_consent(*, user: User, migrant: Migrant, form) -> Consent:
+def _check_consent(values: Mapping[str, Any]) -> None:
+    given_on = values.get("given_on")
+    if given_on is not None and given_on > _today():
+        raise RuleError(_("A consent cannot be given in the future."))
+    if not values.get("recipient_partner") and not values.get("recipient_kind"):
+        raise RuleError(_("Choose a partner or a kind of partner as recipient."))
+    if values.get("form") == ConsentForm.ORAL and not (values.get("file_note") or "").strip():
+        raise RuleError(_("An oral consent needs a file note."))
+
+
+@attributed
+def record_consent(*, user: User, migrant: Migrant, values: Mapping[str, Any]) -> Consent:
+    _check_consent(values)
     with transaction.atomic():
         _lock_open_person(migrant.pk)
-        consent = form.save(commit=False)
-        consent.migrant = migrant
-        consent._history_user = user
+        consent = Consent(migrant=migrant, **values)
         consent.save()
         return consent
 
 
+@attributed
 def withdraw_consent(*, user: User, consent: Consent, withdrawn_on: datetime.date) -> Consent:
     """From the day of withdrawal, no referral may rely on this consent."""
+    if withdrawn_on > _today():
+        raise RuleError(_("A withdrawal cannot be dated in the future."))
     with transaction.atomic():
         consent = Consent.objects.select_for_update().get(pk=consent.pk)
         if consent.withdrawn_on is not None:
@@ -329,7 +367,6 @@ def withdraw_consent(*, user: User, consent: Consent, withdrawn_on: datetime.dat
         if withdrawn_on < consent.given_on:
             raise RuleError(_("A consent cannot be withdrawn before it was given."))
         consent.withdrawn_on = withdrawn_on
-        consent._history_user = user
         consent.save()
         return consent
 

@@ -15,9 +15,34 @@ from sites.models import Offer, Partner
 from sites.widgets import DateInput
 
 
-class AgreementForm(forms.ModelForm):
-    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+class RevisionForm(forms.ModelForm):
+    """A form that carries the revision its record was opened at (optimistic locking) and
+    hands the service its cleaned values without it. Editing a record needs the revision:
+    a POST without it is refused, never saved over a colleague's change."""
 
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["revision"].initial = self.instance.revision
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk is not None and data.get("revision") is None:
+            self.add_error(
+                None,
+                _(
+                    "This form was sent without the version it was opened at. Reload the "
+                    "page and make the change again."
+                ),
+            )
+        return data
+
+    def values(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if name != "revision"}
+
+
+class AgreementForm(RevisionForm):
     class Meta:
         model = Agreement
         fields = [
@@ -62,7 +87,6 @@ class AgreementForm(forms.ModelForm):
         self.fields["review_interval_months"].help_text = _(
             "Every 3 months is usual; at the latest every 6 months."
         )
-        self.fields["revision"].initial = self.instance.revision
 
     def _get_validation_exclusions(self):
         # clean_review_interval_months checks the range; validating the model's check
@@ -86,15 +110,6 @@ class AgreementForm(forms.ModelForm):
         return data
 
 
-class TokenField(forms.IntegerField):
-    """The newest history id the form was loaded with (optimistic locking)."""
-
-    widget = forms.HiddenInput
-
-    def __init__(self, **kwargs):
-        super().__init__(required=False, min_value=0, **kwargs)
-
-
 def _future_date(value: datetime.date | None, years: int = 10) -> datetime.date | None:
     if value and value > timezone.localdate() + datetime.timedelta(days=365 * years):
         raise forms.ValidationError(_("Please check the date."))
@@ -103,9 +118,7 @@ def _future_date(value: datetime.date | None, years: int = 10) -> datetime.date 
     return value
 
 
-class GoalForm(forms.ModelForm):
-    token = TokenField()
-
+class GoalForm(RevisionForm):
     class Meta:
         model = Goal
         fields = ["area", "text", "text_own_words", "priority", "target_date"]
@@ -119,9 +132,7 @@ class GoalForm(forms.ModelForm):
         return _future_date(self.cleaned_data.get("target_date"))
 
 
-class StepForm(forms.ModelForm):
-    token = TokenField()
-
+class StepForm(RevisionForm):
     class Meta:
         model = Step
         fields = ["description", "responsible", "partner", "offer", "due_on", "status"]

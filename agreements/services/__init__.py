@@ -1,6 +1,8 @@
 """Business rules for agreements, one module per concern; all writes in transactions.
 
-- drafting: create, edit goals and steps, sign (state change), amend, complete, end early
-- signing: freeze the PDF of a version, scans, verification codes
+- drafting: a draft's own fields, its goals and steps and their order
+- lifecycle: prepare for signing, sign, amend, complete, end early, discard
+- documents: the frozen PDF of a version, scans, verification codes
 - reviews: reviews, reminders
+- common: the row lock, draft rule and revision the first two share
 """

@@ -23,8 +23,9 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from agreements.enums import AgreementStatus, GoalStatus, HurdleCategory, ReviewOutcome, StepStatus
 from agreements.models import Agreement, Goal, GoalOutcome, ReminderDigest, Review, Step
-from agreements.services.drafting import add_months, complete_agreement
+from agreements.services.lifecycle import add_months, complete_agreement
 from people.models import CounsellingSession
+from sites.attribution import attributed
 from sites.errors import RuleError
 from sites.models import Membership, Partner, User
 
@@ -98,6 +99,7 @@ def _validated_categories(categories: Iterable[str]) -> list[str]:
     return cleaned
 
 
+@attributed
 def record_review(
     *,
     agreement: Agreement,
@@ -163,7 +165,6 @@ def record_review(
             is_final=final,
             recorded_by=user,
         )
-        review._history_user = user
         review.save()
         bulk_create_with_history(
             [
@@ -194,7 +195,6 @@ def record_review(
         else:
             locked.next_review_on = next_review_on
             locked.revision += 1
-            locked._history_user = user
             locked._change_reason = _("review on %(day)s") % {"day": held_on.strftime("%d.%m.%Y")}
             locked.save()
         return review

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from agreements.content import commitments
 from agreements.enums import AgreementStatus
 from agreements.forms.drafting import (
     AgreementForm,
@@ -23,20 +24,16 @@ from agreements.services.drafting import (
     add_goal,
     add_goal_from_catalogue,
     add_step,
-    amend_agreement,
-    commitments,
     create_agreement,
     delete_goal,
     delete_step,
-    discard_draft,
-    end_agreement_early,
-    history_token,
     move_goal,
     move_step,
     update_agreement,
     update_goal,
     update_step,
 )
+from agreements.services.lifecycle import amend_agreement, discard_draft, end_agreement_early
 from agreements.versions import compare, series, with_goals
 from agreements.views.helpers import visible_agreement
 from people.views.helpers import visible_migrant
@@ -158,7 +155,10 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             update_agreement(
-                user=request.user, form=form, expected_revision=form.cleaned_data["revision"]
+                user=request.user,
+                agreement=agreement,
+                values=form.values(),
+                expected_revision=form.cleaned_data["revision"],
             )
         except ConflictError as error:
             conflict = error.changes
@@ -221,11 +221,7 @@ def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = GoalForm(request.POST, prefix="new-goal")
     if form.is_valid():
         try:
-            add_goal(
-                user=request.user,
-                agreement=agreement,
-                **{k: v for k, v in form.cleaned_data.items() if k != "token"},
-            )
+            add_goal(user=request.user, agreement=agreement, **form.values())
         except RuleError as error:
             errors.append(str(error))
         return _goals_response(request, agreement, status=400 if errors else 200, errors=errors)
@@ -241,11 +237,16 @@ def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
 def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     goal = _draft_goal(request, pk)
     agreement = goal.agreement
-    form = GoalForm(request.POST or None, instance=goal, initial={"token": history_token(goal)})
+    form = GoalForm(request.POST or None, instance=goal)
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            update_goal(user=request.user, form=form, expected_token=form.cleaned_data["token"])
+            update_goal(
+                user=request.user,
+                goal=goal,
+                values=form.values(),
+                expected_revision=form.cleaned_data["revision"],
+            )
         except ConflictError as error:
             conflict = error.changes
         except RuleError as error:
@@ -298,7 +299,7 @@ def step_add(request: HttpRequest, pk: int) -> HttpResponse:
     errors, extra = [], {}
     if form.is_valid():
         try:
-            add_step(user=request.user, goal=goal, form=form)
+            add_step(user=request.user, goal=goal, values=form.values())
         except ConsentMissing as error:
             errors.append(str(error))
             extra = _consent_hint(agreement, error)
@@ -322,16 +323,16 @@ def step_add(request: HttpRequest, pk: int) -> HttpResponse:
 def step_edit(request: HttpRequest, pk: int) -> HttpResponse:
     step = _draft_step(request, pk)
     agreement = step.goal.agreement
-    form = StepForm(
-        request.POST or None,
-        instance=step,
-        agreement=agreement,
-        initial={"token": history_token(step)},
-    )
+    form = StepForm(request.POST or None, instance=step, agreement=agreement)
     conflict, extra = None, {}
     if request.method == "POST" and form.is_valid():
         try:
-            update_step(user=request.user, form=form, expected_token=form.cleaned_data["token"])
+            update_step(
+                user=request.user,
+                step=step,
+                values=form.values(),
+                expected_revision=form.cleaned_data["revision"],
+            )
         except ConflictError as error:
             conflict = error.changes
         except ConsentMissing as error:

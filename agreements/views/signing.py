@@ -12,8 +12,8 @@ from agreements.forms.drafting import SignatureForm
 from agreements.forms.signing import ScanForm, VerifyForm
 from agreements.models import Agreement
 from agreements.pdf import render_agreement_pdf
-from agreements.services.drafting import sign_agreement
-from agreements.services.signing import attach_scan, find_by_code, freeze_pdf
+from agreements.services.documents import attach_scan, find_by_code
+from agreements.services.lifecycle import prepare_for_signing, sign_agreement
 from agreements.views.helpers import visible_agreement
 from people.access import log_access
 from people.enums import AccessAction
@@ -89,7 +89,7 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
 def prepare(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = visible_agreement(request, pk, related=SIGNING_RELATED)
     try:
-        freeze_pdf(
+        prepare_for_signing(
             agreement=agreement, user=request.user, base_url=request.build_absolute_uri("/")[:-1]
         )
     except RuleError as error:

@@ -162,6 +162,7 @@ class AgreementsMixin:
                     "open",
                     None,
                     position,
+                    1,  # revision
                 ]
                 history[Step].append(sspec.history_row(row, created, "+", counsellor_id))
                 made.append(row)
@@ -183,6 +184,7 @@ class AgreementsMixin:
                 fromord(base_ord + 90 + int(rand() * 270)),
                 "open",
                 position,
+                1,  # revision
             ]
             history[Goal].append(gspec.history_row(row, created, "+", counsellor_id))
             return row, make_steps(row[0], area, steps_pool, created, base_ord)

@@ -143,6 +143,7 @@ COLUMNS: dict[type[models.Model], list[str]] = {
         "target_date",
         "status",
         "position",
+        "revision",
     ],
     Step: [
         "id",
@@ -157,6 +158,7 @@ COLUMNS: dict[type[models.Model], list[str]] = {
         "status",
         "done_on",
         "position",
+        "revision",
     ],
     Review: [
         "id",

@@ -7,7 +7,6 @@ import secrets
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import models, transaction
 from django.db.models import Case, Value, When
@@ -29,9 +28,10 @@ from people.models import (
     Migrant,
     Qualification,
 )
-from sites.permissions import can_decide_erasure, require_supervisor
 
 # --- erasure: four eyes ----------------------------------------------------------------
+from sites.errors import RuleError
+from sites.permissions import can_decide_erasure, require_supervisor
 
 
 def can_decide(*, user, erasure_request: ErasureRequest) -> bool:
@@ -57,10 +57,10 @@ def erasure_blockers(*, migrant: Migrant) -> list[str]:
 def request_erasure(*, migrant: Migrant, user, reason: str) -> ErasureRequest:
     migrant = Migrant.objects.select_for_update().get(pk=migrant.pk)
     if not reason.strip():
-        raise ValidationError({"reason": _("Please give a reason.")})
+        raise RuleError(_("Please give a reason."))
     problems = erasure_blockers(migrant=migrant)
     if problems:
-        raise ValidationError(problems)
+        raise RuleError(" ".join(problems))
     return ErasureRequest.objects.create(migrant=migrant, reason=reason.strip(), requested_by=user)
 
 
@@ -75,9 +75,9 @@ def decide_erasure(
         .get(pk=erasure_request.pk)
     )
     if locked.status != ErasureRequest.Status.PENDING:
-        raise ValidationError(_("This request has already been decided."))
+        raise RuleError(_("This request has already been decided."))
     if locked.requested_by_id == user.pk:
-        raise ValidationError(_("A request must be decided by someone other than the requester."))
+        raise RuleError(_("A request must be decided by someone other than the requester."))
     # A permission, not a rule of the request: the page asks first and answers 403; this
     # guards every other caller the same way.
     require_supervisor(
@@ -86,7 +86,7 @@ def decide_erasure(
         _("Only a supervisor of the centre can decide on this request."),
     )
     if not approve and not note.strip():
-        raise ValidationError({"decision_note": _("Please say why the request is rejected.")})
+        raise RuleError(_("Please say why the request is rejected."))
     locked.status = ErasureRequest.Status.APPROVED if approve else ErasureRequest.Status.REJECTED
     locked.decided_by = user
     locked.decided_at = timezone.now()
@@ -217,7 +217,7 @@ def anonymise_migrant(*, migrant: Migrant) -> Migrant:
     if migrant.anonymised_at is not None:
         return migrant
     if migrant.status != CaseStatus.CLOSED:
-        raise ValidationError(_("Only a closed case can be anonymised."))
+        raise RuleError(_("Only a closed case can be anonymised."))
     rows = PersonRows(migrant.pk)
 
     person = _person_scrub(migrant, _placeholder())

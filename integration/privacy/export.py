@@ -27,6 +27,7 @@ from people.models import (
     Migrant,
     Qualification,
 )
+from sites.changes import display_value
 from sites.enums import Area
 from sites.models import Offer
 
@@ -184,7 +185,7 @@ def _cell(f: models.Field, row: models.Model, related: dict) -> Cell:
         choices = _LIST_CHOICES.get(f.name, {})
         return Cell(value, ", ".join(str(choices.get(v, v)) for v in value))
     if f.choices and value not in (None, ""):
-        return Cell(value, str(dict(f.flatchoices).get(value, value)))
+        return Cell(value, display_value(value, choices=dict(f.flatchoices)))
     return Cell(value)
 
 

@@ -32,6 +32,7 @@ from people.access import log_access
 from people.enums import AccessAction
 from people.models import AccessLog, ErasureRequest, Migrant, normalise_for_search
 from people.views.helpers import visible_migrant
+from sites.errors import RuleError
 from sites.http import page_of
 from sites.models import CounsellingCentre, User
 from sites.permissions import is_supervisor_of, require_supervisor
@@ -208,8 +209,8 @@ def erasure_request_create(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             request_erasure(migrant=migrant, user=request.user, reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            form.add_error(None, error)
+        except RuleError as error:
+            form.add_error(None, str(error))
         else:
             messages.success(
                 request,
@@ -255,9 +256,8 @@ def erasure_decide(request: HttpRequest, pk: int) -> HttpResponse:
             approve=approve,
             note=form.cleaned_data["decision_note"],
         )
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+    except RuleError as error:
+        messages.error(request, str(error))
         return redirect("integration:erasure-list")
     if approve:
         messages.success(request, _("The case was anonymised."))

@@ -5,7 +5,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from people.forms import ConsentRecordForm, WithdrawConsentForm, posted
+from people.forms import ConsentRecordForm, WithdrawConsentForm, cleaned_values, posted
 from people.models import Consent
 from people.services import record_consent, withdraw_consent
 from people.views.helpers import visible_migrant
@@ -31,7 +31,7 @@ def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = ConsentRecordForm(posted(request), migrant=migrant, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            record_consent(user=request.user, migrant=migrant, form=form)
+            record_consent(user=request.user, migrant=migrant, values=cleaned_values(form))
         except RuleError as error:
             form.add_error(None, str(error))
         else:

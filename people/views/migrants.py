@@ -19,6 +19,8 @@ from people.forms import (
     QualificationFormSet,
     ReassignForm,
     ReopenCaseForm,
+    attached_rows,
+    cleaned_values,
     posted,
 )
 from people.history import person_history
@@ -159,7 +161,11 @@ def migrant_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and all(f.is_valid() for f in (form, children, qualifications)):
         try:
             migrant = create_migrant(
-                user=request.user, centre=centre, form=form, formsets=(children, qualifications)
+                user=request.user,
+                centre=centre,
+                values=cleaned_values(form),
+                children=attached_rows(children),
+                qualifications=attached_rows(qualifications),
             )
         except RuleError as error:
             form.add_error("counsellor", str(error))
@@ -202,8 +208,10 @@ def migrant_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             update_migrant(
                 user=request.user,
-                form=form,
-                formsets=(children, qualifications),
+                migrant=migrant,
+                values=cleaned_values(form),
+                children=attached_rows(children),
+                qualifications=attached_rows(qualifications),
                 expected_revision=form.cleaned_data.get("revision") or 0,
             )
         except ConflictError as error:

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from people.forms import SessionForm, posted
+from people.forms import SessionForm, cleaned_values, posted
 from people.models import CounsellingSession
 from people.services import record_session, refuse_if_anonymised, update_session
 from people.views.helpers import visible_migrant
@@ -55,7 +55,7 @@ def session_add(request: HttpRequest, pk: int) -> HttpResponse:
     saved, warnings = None, []
     if form.is_valid():
         try:
-            saved = record_session(user=request.user, migrant=migrant, form=form)
+            saved = record_session(user=request.user, migrant=migrant, values=cleaned_values(form))
         except RuleError as error:
             form.add_error(None, str(error))
         else:
@@ -88,7 +88,9 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = SessionForm(posted(request), instance=session, auto_id=auto_id)
     if request.method == "POST" and form.is_valid():
         try:
-            session = update_session(user=request.user, form=form)
+            session = update_session(
+                user=request.user, session=session, values=cleaned_values(form)
+            )
         except RuleError as error:
             form.add_error(None, str(error))
         else:

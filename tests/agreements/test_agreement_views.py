@@ -6,7 +6,6 @@ from django.utils import translation
 
 from agreements.enums import Responsible
 from agreements.models import Agreement, Goal, GoalTemplate, Step
-from agreements.services.drafting import history_token
 from tests.factories import (
     AgreementFactory,
     GoalFactory,
@@ -77,8 +76,7 @@ def test_goals_and_steps_are_reordered_and_removed(counsellor_client, draft):
 
 def test_stale_goal_form_is_refused_and_shows_what_changed(client, counsellor, colleague, draft):
     goal = GoalFactory(agreement=draft, text="B1 erreichen")
-    token = history_token(goal)
-    data = {"area": "language", "text": "Mein Text", "priority": "2", "token": token}
+    data = {"area": "language", "text": "Mein Text", "priority": "2", "revision": goal.revision}
     client.force_login(colleague)
     client.post(
         reverse("agreements:goal-edit", args=[goal.pk]), {**data, "text": "B2 erreichen"}, **HTMX
@@ -141,7 +139,12 @@ def test_a_refused_update_leaves_the_surrounding_transaction_usable(counsellor, 
     )
     with transaction.atomic():
         with pytest.raises(RuleError):
-            update_agreement(user=counsellor, form=form, expected_revision=draft.revision)
+            update_agreement(
+                user=counsellor,
+                agreement=draft,
+                values=form.values(),
+                expected_revision=draft.revision,
+            )
         assert Agreement.objects.get(pk=draft.pk).strengths != "neu"
 
 
@@ -153,7 +156,7 @@ def _situation_form(agreement, **changes):
     return form
 
 
-def test_saving_a_draft_is_one_update_and_one_history_row(
+def test_saving_a_draft_is_a_locked_read_one_update_and_one_history_row(
     counsellor, draft, django_assert_num_queries
 ):
     from agreements.services.drafting import update_agreement
@@ -161,8 +164,10 @@ def test_saving_a_draft_is_one_update_and_one_history_row(
     form = _situation_form(draft, strengths="spricht drei Sprachen")
     before = Agreement.objects.get(pk=draft.pk)
 
-    with django_assert_num_queries(2):
-        update_agreement(user=counsellor, form=form, expected_revision=draft.revision)
+    with django_assert_num_queries(3):
+        update_agreement(
+            user=counsellor, agreement=draft, values=form.values(), expected_revision=draft.revision
+        )
 
     stored = Agreement.objects.get(pk=draft.pk)
     latest = stored.history.latest()
@@ -185,18 +190,22 @@ def test_a_save_from_an_older_revision_writes_nothing(counsellor, colleague, dra
     opened = Agreement.objects.get(pk=draft.pk)
     for revision, text in ((opened_at, "ihre Fassung"), (opened_at + 1, "ihre zweite Fassung")):
         theirs = _situation_form(Agreement.objects.get(pk=draft.pk), strengths=text)
-        update_agreement(user=colleague, form=theirs, expected_revision=revision)
+        update_agreement(
+            user=colleague, agreement=draft, values=theirs.values(), expected_revision=revision
+        )
     rows = draft.history.count()
 
     mine = _situation_form(opened, strengths="meine Fassung")
     with pytest.raises(ConflictError):
-        update_agreement(user=counsellor, form=mine, expected_revision=opened_at)
+        update_agreement(
+            user=counsellor, agreement=opened, values=mine.values(), expected_revision=opened_at
+        )
 
     stored = Agreement.objects.get(pk=draft.pk)
     assert stored.strengths == "ihre zweite Fassung"
     assert draft.history.count() == rows
-    # The page shown with the refusal builds on the stored revision, not on a guess.
-    assert mine.instance.revision == stored.revision == opened_at + 2
+    assert stored.revision == opened_at + 2
+    assert opened.revision == opened_at  # the service leaves its arguments alone
 
 
 def test_saving_a_discarded_draft_says_so(counsellor, draft):
@@ -207,7 +216,9 @@ def test_saving_a_discarded_draft_says_so(counsellor, draft):
     Agreement.objects.filter(pk=draft.pk).delete()
 
     with translation.override("en"), pytest.raises(RuleError, match="discarded"):
-        update_agreement(user=counsellor, form=form, expected_revision=draft.revision)
+        update_agreement(
+            user=counsellor, agreement=draft, values=form.values(), expected_revision=draft.revision
+        )
 
     assert not Agreement.objects.filter(pk=draft.pk).exists()
 

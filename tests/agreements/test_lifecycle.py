@@ -3,20 +3,22 @@ import datetime
 import pytest
 from django.db import IntegrityError, transaction
 
+from agreements.content import commitments
 from agreements.enums import AgreementStatus, Responsible
 from agreements.models import Agreement, GoalTemplate
 from agreements.services.drafting import (
     ConsentMissing,
     add_goal,
     add_goal_from_catalogue,
+    create_agreement,
+)
+from agreements.services.lifecycle import (
     add_months,
     amend_agreement,
-    commitments,
     complete_agreement,
-    create_agreement,
+    prepare_for_signing,
     sign_agreement,
 )
-from agreements.services.signing import freeze_pdf
 from agreements.versions import compare, with_goals
 from people.enums import GermanLevel, Language
 from sites.errors import RuleError
@@ -44,7 +46,7 @@ def migrant(centre, counsellor):
 
 
 def _sign(agreement, user, **overrides):
-    freeze_pdf(agreement=agreement, user=user)
+    prepare_for_signing(agreement=agreement, user=user)
     agreement.refresh_from_db()
     arguments = {
         "agreement": agreement,
@@ -160,13 +162,13 @@ def test_referral_to_a_partner_needs_a_valid_consent(migrant, counsellor, centre
     form = StepForm(data, agreement=draft)
     assert form.is_valid(), form.errors
     with pytest.raises(ConsentMissing):
-        add_step(user=counsellor, goal=goal, form=form)
+        add_step(user=counsellor, goal=goal, values=form.values())
     assert goal.steps.count() == 0
 
     consent = ConsentFactory(migrant=migrant, recipient_partner=offer.partner)
     form = StepForm(data, agreement=draft)
     assert form.is_valid()
-    step = add_step(user=counsellor, goal=goal, form=form)
+    step = add_step(user=counsellor, goal=goal, values=form.values())
     assert step.consent == consent
 
 

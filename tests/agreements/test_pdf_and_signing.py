@@ -9,8 +9,7 @@ from pypdf import PdfReader
 from agreements.enums import Responsible
 from agreements.models import SignedDocument
 from agreements.pdf import agreement_context, render_agreement_pdf
-from agreements.services.drafting import amend_agreement, sign_agreement
-from agreements.services.signing import freeze_pdf
+from agreements.services.lifecycle import amend_agreement, prepare_for_signing, sign_agreement
 from people.enums import AccessAction
 from people.models import AccessLog
 from tests.factories import (
@@ -57,7 +56,7 @@ def _text(pdf: bytes) -> str:
 
 @pytest.fixture
 def signed(agreement, counsellor):
-    freeze_pdf(agreement=agreement, user=counsellor)
+    prepare_for_signing(agreement=agreement, user=counsellor)
     agreement.refresh_from_db()
     return sign_agreement(
         agreement=agreement,
@@ -205,7 +204,7 @@ def test_frozen_pdf_stays_byte_identical_after_an_amendment(signed, counsellor):
         before = handle.read()
     draft = amend_agreement(user=counsellor, agreement=signed, reason="Ziel ergänzt")
     GoalFactory(agreement=draft, text="Kita-Platz finden")
-    assert freeze_pdf(agreement=signed, user=counsellor) == document
+    assert prepare_for_signing(agreement=signed, user=counsellor) == document
     document.refresh_from_db()
     with document.pdf.open("rb") as handle:
         after = handle.read()

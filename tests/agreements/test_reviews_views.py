@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from agreements.enums import AgreementStatus, GoalStatus, ReviewOutcome, StepStatus
 from agreements.models import Agreement, Review
-from agreements.services.drafting import add_months
+from agreements.services.lifecycle import add_months
 from tests.factories import (
     AgreementFactory,
     GoalFactory,

@@ -9,7 +9,8 @@ from django.utils import timezone
 from agreements.enums import Responsible, StepStatus
 from agreements.forms.drafting import StepForm
 from agreements.models import SignedDocument, Step
-from agreements.services.drafting import ConsentMissing, add_step, sign_agreement
+from agreements.services.drafting import ConsentMissing, add_step
+from agreements.services.lifecycle import sign_agreement
 from integration.privacy import consent_usable_for_referral, steps_with_withdrawn_consent
 from people.services import withdraw_consent
 from tests.factories import CaseGraph, ConsentFactory
@@ -49,7 +50,7 @@ def test_no_new_referral_step_may_rely_on_a_withdrawn_consent(graph, counsellor)
     form = _referral_form(graph)
     assert form.is_valid(), form.errors
     with pytest.raises(ConsentMissing):
-        add_step(user=counsellor, goal=graph.draft_goal, form=form)
+        add_step(user=counsellor, goal=graph.draft_goal, values=form.values())
     assert Step.objects.count() == steps_before
 
 
@@ -59,7 +60,7 @@ def test_a_new_consent_after_the_withdrawal_carries_the_new_referral(graph, coun
     renewed = ConsentFactory(migrant=graph.migrant, recipient_partner=graph.partner, given_on=today)
     form = _referral_form(graph)
     assert form.is_valid(), form.errors
-    step = add_step(user=counsellor, goal=graph.draft_goal, form=form)
+    step = add_step(user=counsellor, goal=graph.draft_goal, values=form.values())
     assert step.consent == renewed
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from people.enums import AccessAction
 from people.history import person_history
 from people.models import AccessLog, Child, Consent, CounsellingSession, Migrant, Qualification
+from sites.attribution import acting_user
 from tests.factories import ChildFactory, ConsentFactory, MigrantFactory, SessionFactory
 
 
@@ -139,8 +140,8 @@ def test_history_page_lists_who_changed_what_and_logs_the_read(
     SessionFactory(migrant=migrant)
     migrant.phone = "0621 42"
     migrant.revision += 1
-    migrant._history_user = colleague
-    migrant.save()
+    with acting_user(colleague):
+        migrant.save()
     client.force_login(counsellor)
     response = client.get(reverse("integration:migrant-history", args=[migrant.pk]))
     entries = response.context["entries"]
@@ -202,8 +203,8 @@ def test_person_history_shows_each_person_only_their_own_records(counsellor, cen
 
 def test_person_history_names_the_user_and_the_system(counsellor, migrant):
     migrant.phone = "0621 43"
-    migrant._history_user = counsellor
-    migrant.save()
+    with acting_user(counsellor):
+        migrant.save()
 
     users = [entry.user for entry in person_history(migrant)]
 

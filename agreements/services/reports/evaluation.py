@@ -34,7 +34,7 @@ from django.utils.translation import gettext_lazy
 
 from agreements.enums import AgreementStatus, HurdleCategory, ReviewOutcome
 from agreements.models import Agreement, GoalOutcome, Review
-from agreements.services.drafting import add_months
+from agreements.services.lifecycle import add_months
 from agreements.services.reports.tables import Cell, Share, Table
 from sites.enums import Area
 from sites.models import CounsellingCentre

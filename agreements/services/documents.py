@@ -1,4 +1,4 @@
-"""Signed copies: the frozen PDF of a version, the scan of the signed paper, verification."""
+"""Documents of a version: its frozen PDF, the scan of the signed paper, verification."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from pypdf.errors import PyPdfError
 
 from agreements.enums import AgreementStatus
 from agreements.models import Agreement, SignedDocument
+from agreements.pdf import render_agreement_pdf
 from sites.errors import RuleError
 from sites.models import User
 
@@ -41,43 +42,23 @@ def verification_path(code: str) -> str:
 
 
 def freeze_pdf(*, agreement: Agreement, user: User, base_url: str = "") -> SignedDocument:
-    """Render this version's PDF once and keep it unchanged with its SHA-256.
-
-    Idempotent: a version that is already frozen returns its document untouched, so later
-    template or translation changes never alter what was signed.
-    """
-    from agreements.pdf import render_agreement_pdf
-
-    with transaction.atomic():
-        agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
-        existing = SignedDocument.objects.filter(agreement=agreement).first()
-        if existing is not None:
-            return existing
-        if agreement.status != AgreementStatus.DRAFT:
-            raise RuleError(_("Only a draft can be prepared for signing."))
-        if not agreement.goals.exists():
-            raise RuleError(_("An agreement needs at least one goal before it is signed."))
-        code = new_verification_code()
-        pdf = render_agreement_pdf(
-            agreement,
-            verification_code=code,
-            verification_url=base_url + verification_path(code),
-        )
-        document = SignedDocument(
-            agreement=agreement,
-            sha256=hashlib.sha256(pdf).hexdigest(),
-            verification_code=code,
-            prepared_by=user,
-        )
-        document.pdf.save(
-            f"{agreement.number}-v{agreement.version}.pdf", ContentFile(pdf), save=False
-        )
-        document.save()
-        agreement.revision += 1
-        agreement._history_user = user
-        agreement._change_reason = _("prepared for signing")
-        agreement.save()
-        return document
+    """Render this version's PDF once and keep it unchanged with its SHA-256 and a new
+    verification code. The lifecycle's `prepare_for_signing` decides when (and locks)."""
+    code = new_verification_code()
+    pdf = render_agreement_pdf(
+        agreement,
+        verification_code=code,
+        verification_url=base_url + verification_path(code),
+    )
+    document = SignedDocument(
+        agreement=agreement,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        verification_code=code,
+        prepared_by=user,
+    )
+    document.pdf.save(f"{agreement.number}-v{agreement.version}.pdf", ContentFile(pdf), save=False)
+    document.save()
+    return document
 
 
 def sniff_scan_type(head: bytes) -> str | None:

@@ -1,0 +1,51 @@
+"""What the drafting and lifecycle services share: the agreement's row lock, the draft
+rule and the revision every change of an agreement, its goals or steps moves on."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from agreements.enums import AgreementStatus
+from agreements.models import Agreement
+from sites.changes import changes_since
+from sites.errors import ConflictError, RuleError
+
+
+def lock(agreement: Agreement) -> Agreement:
+    """The agreement's row, locked until the transaction ends."""
+    return Agreement.objects.select_for_update().get(pk=agreement.pk)
+
+
+def draft_refusal(agreement: Agreement) -> RuleError | None:
+    if agreement.status != AgreementStatus.DRAFT:
+        return RuleError(
+            _("A signed agreement cannot be changed. Amend it to create a new version.")
+        )
+    return None
+
+
+def require_draft(agreement: Agreement) -> None:
+    if refusal := draft_refusal(agreement):
+        raise refusal
+
+
+def touch(agreement: Agreement, reason: str = "") -> Agreement:
+    """Every change of an agreement, its goals or steps bumps the agreement's revision.
+    (The history row names the user of the calling service: see `sites.attribution`.)"""
+    agreement.revision += 1
+    if reason:
+        agreement._change_reason = reason
+    agreement.save()
+    return agreement
+
+
+def revision_conflict(instance, expected_revision: int | None) -> ConflictError | None:
+    """A conflict listing what changed if `instance` moved past the writer's revision."""
+    if expected_revision is not None and instance.revision != expected_revision:
+        return ConflictError(changes_since(instance, expected_revision))
+    return None
+
+
+def check_revision(instance, expected_revision: int | None) -> None:
+    if conflict := revision_conflict(instance, expected_revision):
+        raise conflict
