@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from agreements.enums import AgreementStatus, Responsible, StepStatus
 from agreements.models import Agreement, Goal, GoalTemplate, Step
+from agreements.services.verification import check_fingerprint
 from people.enums import CaseStatus, ChildCare
 from people.models import Consent, Migrant
 from people.services import changes_since
@@ -496,6 +497,7 @@ def sign_agreement(
             raise RuleError(
                 _("Prepare the agreement for signing first: the printed PDF is what is signed.")
             )
+        check_fingerprint(agreement)
         predecessor = agreement.predecessor
         if predecessor is not None:
             predecessor = _lock(predecessor)

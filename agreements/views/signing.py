@@ -9,11 +9,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from agreements.enums import AgreementStatus
 from agreements.forms.drafting import SignatureForm
-from agreements.forms.signing import ScanForm, VerifyForm
+from agreements.forms.signing import ScanForm
 from agreements.models import Agreement
 from agreements.pdf import render_agreement_pdf
 from agreements.services.drafting import sign_agreement
-from agreements.services.signing import attach_scan, find_by_code, freeze_pdf
+from agreements.services.signing import attach_scan, freeze_pdf
 from people.access import log_access
 from people.enums import AccessAction
 from sites.errors import ConflictError, RuleError
@@ -93,9 +93,7 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
 def prepare(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = _agreement(request, pk)
     try:
-        freeze_pdf(
-            agreement=agreement, user=request.user, base_url=request.build_absolute_uri("/")[:-1]
-        )
+        freeze_pdf(agreement=agreement, user=request.user)
     except RuleError as error:
         messages.error(request, str(error))
     else:
@@ -189,23 +187,3 @@ def scan_download(request: HttpRequest, pk: int) -> HttpResponse:
         f"Integrationsvereinbarung-{agreement.number}-v{agreement.version}-Scan.{extension}",
         document.scan_content_type or "application/octet-stream",
     )
-
-
-def verify(request: HttpRequest) -> HttpResponse:
-    """Does a printed document match a stored signed version?
-
-    Another centre's document is confirmed as genuine without any personal data, so a
-    partner who is shown the paper can check it without learning anything new.
-    """
-    form = VerifyForm(request.GET or None)
-    result = None
-    if form.is_valid():
-        document = find_by_code(form.cleaned_data["code"])
-        if document is None:
-            result = {"found": False}
-        else:
-            visible = (
-                Agreement.objects.visible_to(request.user).filter(pk=document.agreement_id).exists()
-            )
-            result = {"found": True, "visible": visible, "document": document}
-    return render(request, "agreements/verify.html", {"form": form, "result": result})
