@@ -18,6 +18,7 @@ from agreements.enums import (
     ReviewOutcome,
     StepStatus,
 )
+from agreements.verification_log import VerificationLookup  # noqa: F401 (registers it)
 from people.enums import Language
 from people.models import Consent, Migrant
 from sites.display import ChoiceDisplay
@@ -334,7 +335,7 @@ class SignedDocument(models.Model):
         related_name="signed_document",
     )
     pdf = models.FileField(_("PDF"), upload_to="agreements/pdf/%Y/%m/")
-    sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True)
+    sha256 = models.CharField(_("SHA-256 of the PDF file"), max_length=64, unique=True)
     verification_code = models.CharField(_("verification code"), max_length=16, unique=True)
     prepared_at = models.DateTimeField(_("prepared at"), auto_now_add=True)
     prepared_by = models.ForeignKey(
@@ -343,6 +344,8 @@ class SignedDocument(models.Model):
     scan = models.FileField(
         _("scan of the signed paper"), upload_to="agreements/scans/%Y/%m/", blank=True
     )
+    # What the paper prints (a PDF cannot carry the hash of its own bytes); signing compares it.
+    content_fingerprint = models.CharField(_("content fingerprint"), max_length=64, blank=True)
     scan_sha256 = models.CharField(max_length=64, blank=True)
     scan_content_type = models.CharField(max_length=40, blank=True)
     scan_uploaded_at = models.DateTimeField(null=True, blank=True)

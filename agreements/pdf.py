@@ -6,8 +6,6 @@ data URIs, and the URL fetcher refuses everything else.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import threading
 from pathlib import Path
 
@@ -22,6 +20,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from agreements.content import commitments
 from agreements.enums import GoalStatus, Responsible, StepStatus
+from agreements.fingerprint import content_fingerprint
 from sites.enums import Area
 
 FONT_DIR = (Path(settings.BASE_DIR) / "static" / "fonts").resolve()
@@ -89,6 +88,7 @@ LABELS = {
     "page": gettext_noop("Page"),
     "of": gettext_noop("of"),
     "verify": gettext_noop("Verification code"),
+    "fingerprint": gettext_noop("Content fingerprint"),
     "draft": gettext_noop("Draft – not for signing"),
     "blank": gettext_noop("Form to fill in by hand"),
 }
@@ -106,53 +106,6 @@ def _translated(language: str) -> dict:
         for name, enum in CHOICE_ENUMS.items():
             texts[name] = {value: str(label) for value, label in enum.choices}
     return texts
-
-
-def content_fingerprint(agreement) -> str:
-    """SHA-256 over the canonical JSON of what the parties agree on in this version.
-
-    A PDF cannot print the hash of its own bytes, so the footer prints this fingerprint of
-    the content; the hash of the PDF bytes is stored beside the frozen file.
-    """
-    goals = [
-        {
-            "key": str(goal.key),
-            "area": goal.area,
-            "text": goal.text,
-            "own_words": goal.text_own_words,
-            "target": goal.target_date.isoformat() if goal.target_date else None,
-            "steps": [
-                {
-                    "key": str(step.key),
-                    "what": step.description,
-                    "who": step.responsible,
-                    "partner": step.partner_id,
-                    "offer": step.offer_id,
-                    "due": step.due_on.isoformat() if step.due_on else None,
-                }
-                for step in goal.steps.all()
-            ],
-        }
-        for goal in agreement.goals.all()
-    ]
-    document = {
-        "number": agreement.number,
-        "version": agreement.version,
-        "migrant": agreement.migrant_id,
-        "situation": [
-            agreement.situation_language,
-            agreement.situation_schooling,
-            agreement.situation_residence,
-            agreement.situation_family,
-            agreement.situation_work,
-            agreement.strengths,
-        ],
-        "review_months": agreement.review_interval_months,
-        "language": agreement.document_language,
-        "goals": goals,
-    }
-    canonical = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 class ProjectFontsOnly(URLFetcher):
@@ -255,6 +208,7 @@ def agreement_context(
         "draft": agreement.status == "draft" and not verification_code and not blank,
         "verification_code": verification_code,
         "qr": qr_data_uri(verification_url) if verification_url else "",
+        "verification_url": verification_url,
     }
 
 

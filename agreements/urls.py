@@ -1,6 +1,6 @@
 from django.urls import path
 
-from agreements.views import agreements, reports, reviews, signing
+from agreements.views import agreements, reports, reviews, signing, verification
 
 app_name = "agreements"
 
@@ -28,7 +28,7 @@ urlpatterns = [
     path("<int:pk>/vorschau.pdf", signing.preview_pdf, name="preview-pdf"),
     path("<int:pk>/unterschrift/scan/", signing.scan_upload, name="scan-upload"),
     path("<int:pk>/unterschrift/scan/herunterladen/", signing.scan_download, name="scan-download"),
-    path("pruefen/", signing.verify, name="verify"),
+    path("pruefen/", verification.verify, name="verify"),
     path("<int:agreement_pk>/ueberpruefung/neu/", reviews.review_add, name="review-add"),
     path("ueberpruefungen/<int:pk>/", reviews.review_detail, name="review-detail"),
     path("ueberpruefungen/faellig/", reviews.reviews_due, name="reviews-due"),

@@ -11,6 +11,7 @@ class ProjectConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
+        from integration import checks  # noqa: F401 (registers the deploy checks)
         from integration.middleware import session_seen_at_login
 
         user_logged_in.connect(session_seen_at_login, dispatch_uid="integration-session-seen")

@@ -198,7 +198,10 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 60 * 60 * 24 * 365) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", HTTPS)
-if env_bool("BEHIND_PROXY", False):
+# One trusted proxy (load balancer) in front: it sets X-Forwarded-Proto and appends the
+# client's address to X-Forwarded-For.
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -288,7 +291,15 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 SIMPLE_HISTORY_DATE_INDEX = False
 
 # Absolute links in e-mails (reminders); requests know their own host, cron jobs do not.
+# Also the address printed on signed agreements and in their QR code (kept for years), so
+# production must set it: a deploy check refuses an empty one.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+
+# The public verification page: lookups per client address and window, and how long the
+# lookup log is kept (the nightly anonymise_expired deletes older rows).
+VERIFY_RATE_LIMIT = env_int("VERIFY_RATE_LIMIT", 20)
+VERIFY_RATE_WINDOW_MINUTES = env_int("VERIFY_RATE_WINDOW_MINUTES", 10)
+VERIFY_LOG_DAYS = env_int("VERIFY_LOG_DAYS", 30)
 
 # Case numbers and the retention period are policy, not code.
 RETENTION_YEARS = env_int("RETENTION_YEARS", 3)

@@ -27,6 +27,7 @@ PRODUCTION_ENV = {
     "SECRET_KEY": secrets.token_urlsafe(50),
     "ALLOWED_HOSTS": "beratung.example.org",
     "CSRF_TRUSTED_ORIGINS": "https://beratung.example.org",
+    "SITE_URL": "https://beratung.example.org",
 }
 
 

@@ -18,6 +18,7 @@ PUBLIC_URL_NAMES = {
     "password_reset_complete",
     "health",
     "set_language",
+    "agreements:verify",  # whoever holds a printed agreement checks it (status only)
 }
 
 # Not walked: each entry says why.

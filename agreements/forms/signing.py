@@ -20,6 +20,7 @@ class ScanForm(forms.Form):
 
 
 class VerifyForm(forms.Form):
+    # Generous: an over-long or malformed code gets the same "not found" as a wrong one.
     code = forms.CharField(
-        label=_("Verification code (printed at the end of the agreement)"), max_length=20
+        label=_("Verification code (printed at the end of the agreement)"), max_length=200
     )

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import io
-import secrets
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
@@ -17,42 +15,29 @@ from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
 from agreements.enums import AgreementStatus
+from agreements.fingerprint import content_fingerprint
 from agreements.models import Agreement, SignedDocument
 from agreements.pdf import render_agreement_pdf
+from agreements.services.verification import new_verification_code, verification_url
 from sites.errors import RuleError
 from sites.models import User
 
-# No 0/O or 1/I/L: the code is typed from paper.
-CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 SCAN_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 
 
-def new_verification_code() -> str:
-    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
-    return f"{raw[:5]}-{raw[5:]}"
-
-
-def normalise_code(code: str) -> str:
-    cleaned = "".join(ch for ch in code.upper() if ch in CODE_ALPHABET)
-    return f"{cleaned[:5]}-{cleaned[5:]}" if len(cleaned) == 10 else ""
-
-
-def verification_path(code: str) -> str:
-    return reverse("agreements:verify") + f"?code={code}"
-
-
-def freeze_pdf(*, agreement: Agreement, user: User, base_url: str = "") -> SignedDocument:
+def freeze_pdf(*, agreement: Agreement, user: User) -> SignedDocument:
     """Render this version's PDF once and keep it unchanged with its SHA-256 and a new
     verification code. The lifecycle's `prepare_for_signing` decides when (and locks)."""
     code = new_verification_code()
     pdf = render_agreement_pdf(
         agreement,
         verification_code=code,
-        verification_url=base_url + verification_path(code),
+        verification_url=verification_url(code),
     )
     document = SignedDocument(
         agreement=agreement,
         sha256=hashlib.sha256(pdf).hexdigest(),
+        content_fingerprint=content_fingerprint(agreement),
         verification_code=code,
         prepared_by=user,
     )
@@ -132,14 +117,3 @@ def attach_scan(*, agreement: Agreement, user: User, upload) -> SignedDocument:
         if old_name and old_name != document.scan.name:
             transaction.on_commit(lambda: document.scan.storage.delete(old_name))
         return document
-
-
-def find_by_code(code: str) -> SignedDocument | None:
-    normalised = normalise_code(code)
-    if not normalised:
-        return None
-    return (
-        SignedDocument.objects.select_related("agreement__centre", "agreement__migrant")
-        .filter(verification_code=normalised)
-        .first()
-    )

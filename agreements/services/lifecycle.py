@@ -17,6 +17,7 @@ from agreements.enums import AgreementStatus, StepStatus
 from agreements.models import Agreement, SignedDocument, Step
 from agreements.services.common import check_revision, lock, require_draft, touch
 from agreements.services.documents import freeze_pdf
+from agreements.services.verification import check_fingerprint
 from sites.attribution import attributed
 from sites.errors import RuleError
 from sites.models import User
@@ -40,7 +41,7 @@ def _require_goals(agreement: Agreement) -> None:
 
 
 @attributed
-def prepare_for_signing(*, agreement: Agreement, user: User, base_url: str = "") -> SignedDocument:
+def prepare_for_signing(*, agreement: Agreement, user: User) -> SignedDocument:
     """Freeze this version's PDF for signing; the draft is locked from then on.
 
     Idempotent: a version that is already frozen returns its document untouched, so later
@@ -54,7 +55,7 @@ def prepare_for_signing(*, agreement: Agreement, user: User, base_url: str = "")
         if agreement.status != AgreementStatus.DRAFT:
             raise RuleError(_("Only a draft can be prepared for signing."))
         _require_goals(agreement)
-        document = freeze_pdf(agreement=agreement, user=user, base_url=base_url)
+        document = freeze_pdf(agreement=agreement, user=user)
         touch(agreement, reason=_("prepared for signing"))
         return document
 
@@ -98,6 +99,7 @@ def sign_agreement(
             raise RuleError(
                 _("Prepare the agreement for signing first: the printed PDF is what is signed.")
             )
+        check_fingerprint(agreement)
         predecessor = agreement.predecessor
         if predecessor is not None:
             predecessor = lock(predecessor)

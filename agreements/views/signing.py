@@ -9,10 +9,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from agreements.enums import AgreementStatus
 from agreements.forms.drafting import SignatureForm
-from agreements.forms.signing import ScanForm, VerifyForm
-from agreements.models import Agreement
+from agreements.forms.signing import ScanForm
 from agreements.pdf import render_agreement_pdf
-from agreements.services.documents import attach_scan, find_by_code
+from agreements.services.documents import attach_scan
 from agreements.services.lifecycle import prepare_for_signing, sign_agreement
 from agreements.views.helpers import visible_agreement
 from people.access import log_access
@@ -89,9 +88,7 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
 def prepare(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = visible_agreement(request, pk, related=SIGNING_RELATED)
     try:
-        prepare_for_signing(
-            agreement=agreement, user=request.user, base_url=request.build_absolute_uri("/")[:-1]
-        )
+        prepare_for_signing(agreement=agreement, user=request.user)
     except RuleError as error:
         messages.error(request, str(error))
     else:
@@ -185,23 +182,3 @@ def scan_download(request: HttpRequest, pk: int) -> HttpResponse:
         f"Integrationsvereinbarung-{agreement.number}-v{agreement.version}-Scan.{extension}",
         document.scan_content_type or "application/octet-stream",
     )
-
-
-def verify(request: HttpRequest) -> HttpResponse:
-    """Does a printed document match a stored signed version?
-
-    Another centre's document is confirmed as genuine without any personal data, so a
-    partner who is shown the paper can check it without learning anything new.
-    """
-    form = VerifyForm(request.GET or None)
-    result = None
-    if form.is_valid():
-        document = find_by_code(form.cleaned_data["code"])
-        if document is None:
-            result = {"found": False}
-        else:
-            visible = (
-                Agreement.objects.visible_to(request.user).filter(pk=document.agreement_id).exists()
-            )
-            result = {"found": True, "visible": visible, "document": document}
-    return render(request, "agreements/verify.html", {"form": form, "result": result})

@@ -265,23 +265,6 @@ def test_too_large_upload_is_rejected(counsellor_client, signed, settings):
     assert not SignedDocument.objects.get(agreement=signed).scan
 
 
-def test_verification_code_confirms_a_stored_signed_version(client, signed, outsider, counsellor):
-    code = SignedDocument.objects.get(agreement=signed).verification_code
-    client.force_login(counsellor)
-    own = client.get(reverse("agreements:verify"), {"code": code.lower().replace("-", " ")})
-    assert own.context["result"]["visible"] is True
-    client.force_login(outsider)
-    foreign = client.get(reverse("agreements:verify"), {"code": code})
-    assert (foreign.context["result"]["found"], foreign.context["result"]["visible"]) == (
-        True,
-        False,
-    )
-    assert signed.migrant.last_name not in foreign.content.decode()
-    assert client.get(reverse("agreements:verify"), {"code": "AAAAA-BBBBB"}).context["result"] == {
-        "found": False
-    }
-
-
 def test_sign_page_prepares_then_records_the_signature(counsellor_client, agreement):
     counsellor_client.post(reverse("agreements:prepare", args=[agreement.pk]))
     agreement.refresh_from_db()

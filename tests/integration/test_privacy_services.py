@@ -306,6 +306,7 @@ def test_an_oral_consent_keeps_a_file_note_so_its_constraint_holds(centre, couns
 KEPT_TEXT_FIELDS = {
     ("Migrant", "search_text"): "recomputed on save from the anonymised name and number",
     ("SignedDocument", "sha256"): "proves a signed version existed; names no one",
+    ("SignedDocument", "content_fingerprint"): "as sha256, for the content the paper prints",
     ("SignedDocument", "scan_sha256"): "as sha256, for the scan",
     ("SignedDocument", "scan_content_type"): "a file type (PDF, JPEG, PNG)",
     ("ErasureRequest", "reason"): "the record of why data was erased (form asks for no names)",

@@ -8,6 +8,7 @@ anonymised are never selected again.
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from agreements.services.verification import delete_old_lookups
 from integration.privacy import anonymise_for_retention, expired_migrants, retention_cutoff
 from people.models import Migrant
 
@@ -48,5 +49,8 @@ class Command(BaseCommand):
                 done += 1
         if dry_run:
             self.stdout.write(self.style.WARNING("Dry run: nothing was changed."))
-        else:
-            self.stdout.write(self.style.SUCCESS(f"Anonymised {done} case(s)."))
+            return
+        self.stdout.write(self.style.SUCCESS(f"Anonymised {done} case(s)."))
+        # The verification page's lookup log is kept only as long as VERIFY_LOG_DAYS.
+        lookups = delete_old_lookups()
+        self.stdout.write(f"Deleted {lookups} verification lookup(s) older than the log period.")
