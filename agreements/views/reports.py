@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -355,6 +356,9 @@ def evaluation_export(request: HttpRequest) -> HttpResponse:
         date_to=form.cleaned_data["date_to"],
     )
     export = reports.export_evaluation(user=request.user, evaluation=result, fmt=fmt)
-    response = HttpResponse(export.content, content_type=export.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
-    return response
+    return FileResponse(
+        io.BytesIO(export.content),
+        as_attachment=True,
+        filename=export.filename,
+        content_type=export.content_type,
+    )

@@ -6,6 +6,7 @@ The few small forms live here because only these views use them.
 
 from __future__ import annotations
 
+import io
 import json
 
 from django import forms
@@ -13,7 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -176,11 +177,13 @@ def export_json(request: HttpRequest, pk: int) -> HttpResponse:
     migrant = _visible_migrant(request, pk)
     export = build_personal_data_export(migrant=migrant, user=request.user)
     log_access(user=request.user, action=AccessAction.GDPR_EXPORT, migrant=migrant, detail="JSON")
-    response = HttpResponse(
-        json.dumps(export.as_json(), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
+    content = json.dumps(export.as_json(), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+    response = FileResponse(
+        io.BytesIO(content.encode()),
+        as_attachment=True,
+        filename=_export_filename(migrant, "json"),
         content_type="application/json; charset=utf-8",
     )
-    response["Content-Disposition"] = f'attachment; filename="{_export_filename(migrant, "json")}"'
     response["Cache-Control"] = "no-store"
     return response
 
@@ -198,8 +201,12 @@ def export_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     )
     content = pdf.html_to_pdf(html)
     log_access(user=request.user, action=AccessAction.GDPR_EXPORT, migrant=migrant, detail="PDF")
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{_export_filename(migrant, "pdf")}"'
+    response = FileResponse(
+        io.BytesIO(content),
+        as_attachment=True,
+        filename=_export_filename(migrant, "pdf"),
+        content_type="application/pdf",
+    )
     response["Cache-Control"] = "no-store"
     return response
 
