@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,6 +25,7 @@ from agreements.services.reports.dashboard import (
     Figures,
 )
 from agreements.services.reviews import DUE_SOON_DAYS
+from people.services import case_holders
 from sites.enums import Area
 from sites.models import User
 
@@ -282,13 +282,7 @@ def dashboard_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     # Only a name that belongs to the scope is shown; any other id filters to nothing.
     counsellor = (
-        User.objects.filter(
-            Q(memberships__centre_id__in=scope.centre_ids)
-            | Q(caseload__centre_id__in=scope.centre_ids),
-            pk=counsellor_id,
-        ).first()
-        if counsellor_id
-        else None
+        case_holders(scope.centre_ids).filter(pk=counsellor_id).first() if counsellor_id else None
     )
     filters = [scope.label]
     if counsellor:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -22,9 +21,8 @@ from agreements.services.reviews import (
     overdue_steps,
     record_review,
 )
-from sites.enums import Role
+from people.services import case_holders
 from sites.errors import RuleError
-from sites.models import User
 
 PAGE_SIZE = 50
 
@@ -120,20 +118,8 @@ def _due_list_scope(request: HttpRequest):
     if "counsellor" not in data and not user.is_supervisor():
         # A counsellor starts with their own items, as on the caseload list.
         data["counsellor"] = str(user.pk)
-    # Whoever holds agreements here appears in the filter, also after leaving the centre.
-    holders = (
-        Agreement.objects.visible_to(user)
-        .filter(centre_id__in=centre_ids, status=AgreementStatus.ACTIVE)
-        .values("counsellor_id")
-    )
-    counsellors = (
-        User.objects.filter(
-            Q(memberships__centre_id__in=centre_ids, memberships__role=Role.COUNSELLOR)
-            | Q(pk__in=holders)
-        )
-        .distinct()
-        .order_by("last_name", "first_name", "username")
-    )
+    # Whoever holds cases here appears in the filter, also after leaving the centre.
+    counsellors = case_holders(centre_ids)
     return scope, centre_ids, data, counsellors
 
 

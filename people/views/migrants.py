@@ -25,7 +25,7 @@ from people.forms import (
 from people.history import person_history
 from people.models import CounsellingSession, Migrant
 from people.services import (
-    caseload_holders,
+    case_holders,
     close_case,
     create_migrant,
     person_warnings,
@@ -98,7 +98,7 @@ def migrant_list(request: HttpRequest) -> HttpResponse:
     migrant_filter = MigrantFilter(
         _caseload_filter_data(request),
         queryset=queryset,
-        counsellors=list(caseload_holders(centres)),
+        counsellors=list(case_holders(centres)),
     )
     page = Paginator(migrant_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
