@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agreements.enums import AgreementStatus
+from agreements.filters import AgreementFilter
 from agreements.forms.drafting import (
     AgreementForm,
     AmendForm,
@@ -57,12 +58,9 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
         .select_related("migrant", "counsellor")
         .order_by("-created_at", "-pk")
     )
-    status = request.GET.get("status", "")
-    if status in AgreementStatus.values:
-        agreements = agreements.filter(status=status)
-    if request.GET.get("mine") == "1":
-        agreements = agreements.filter(counsellor=request.user)
-    page = Paginator(agreements, 50).get_page(request.GET.get("page"))
+    agreement_filter = AgreementFilter(request.GET, queryset=agreements, request=request)
+    page = Paginator(agreement_filter.qs, 50).get_page(request.GET.get("page"))
+    status = agreement_filter.form.cleaned_data.get("status", "")
     return render(
         request,
         "agreements/agreement_list.html",

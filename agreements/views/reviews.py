@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from agreements.enums import AgreementStatus, ReviewOutcome
-from agreements.forms.reviews import CounsellorFilterForm, ReviewForm, ReviewsDueForm
+from agreements.filters import ReviewsDueFilter, StepsDueFilter
+from agreements.forms.reviews import ReviewForm
 from agreements.models import Agreement, Review, Step
 from agreements.services.reports import member_scopes, pick_scope
 from agreements.services.reviews import (
     DUE_SOON_DAYS,
-    due_reviews,
     goals_for_review,
     overdue_steps,
     record_review,
@@ -126,23 +126,18 @@ def _due_list_scope(request: HttpRequest):
 def reviews_due(request: HttpRequest) -> HttpResponse:
     """Reviews overdue or due soon, in the user's centres; the dashboard links here."""
     scope, centre_ids, data, counsellors = _due_list_scope(request)
-    form = ReviewsDueForm(data, counsellors=counsellors)
-    form.is_valid()
-    state = form.cleaned_data.get("state") or "due"
-    counsellor_id = form.cleaned_data.get("counsellor")
-    queryset = due_reviews(
-        Agreement.objects.visible_to(request.user).filter(centre_id__in=centre_ids),
-        state=state,
-        today=timezone.localdate(),
-    ).select_related("migrant", "counsellor", "centre")
-    if counsellor_id:
-        queryset = queryset.filter(counsellor_id=counsellor_id)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    visible = Agreement.objects.visible_to(request.user).filter(centre_id__in=centre_ids)
+    due_filter = ReviewsDueFilter(
+        data,
+        queryset=visible.select_related("migrant", "counsellor", "centre"),
+        counsellors=counsellors,
+    )
+    page = Paginator(due_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "agreements/review_due_list.html",
         {
-            "form": form,
+            "form": due_filter.form,
             "page": page,
             "scope": scope,
             "today": timezone.localdate(),
@@ -155,18 +150,16 @@ def steps_due(request: HttpRequest) -> HttpResponse:
     """Steps of active agreements past their due date and not done; the start page shows
     the oldest few and links here."""
     scope, centre_ids, data, counsellors = _due_list_scope(request)
-    form = CounsellorFilterForm(data, counsellors=counsellors)
-    form.is_valid()
-    counsellor_id = form.cleaned_data.get("counsellor")
     visible = Agreement.objects.visible_to(request.user).filter(centre_id__in=centre_ids)
     queryset = overdue_steps(
         Step.objects.filter(goal__agreement__in=visible), timezone.localdate()
     ).select_related("goal__agreement__migrant", "goal__agreement__counsellor", "partner")
-    if counsellor_id:
-        queryset = queryset.filter(goal__agreement__counsellor_id=counsellor_id)
-    page = Paginator(queryset.order_by("due_on", "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    steps_filter = StepsDueFilter(
+        data, queryset=queryset.order_by("due_on", "pk"), counsellors=counsellors
+    )
+    page = Paginator(steps_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "agreements/review_step_list.html",
-        {"form": form, "page": page, "scope": scope, "today": timezone.localdate()},
+        {"form": steps_filter.form, "page": page, "scope": scope, "today": timezone.localdate()},
     )
