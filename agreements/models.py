@@ -20,7 +20,6 @@ from agreements.enums import (
 )
 from people.enums import Language
 from people.models import Consent, Migrant
-from sites.display import ChoiceDisplay
 from sites.enums import Area, PartnerKind
 from sites.models import CounsellingCentre, Offer, Partner
 
@@ -38,7 +37,7 @@ class AgreementQuerySet(models.QuerySet):
         return self.exclude(status=AgreementStatus.SUPERSEDED)
 
 
-class Agreement(ChoiceDisplay, models.Model):
+class Agreement(models.Model):
     """One version of an integration agreement.
 
     A signed version is never edited: amending copies it into the next version (a draft
@@ -172,7 +171,7 @@ class Agreement(ChoiceDisplay, models.Model):
         return self.status == AgreementStatus.DRAFT
 
 
-class Goal(ChoiceDisplay, models.Model):
+class Goal(models.Model):
     agreement = models.ForeignKey(
         Agreement,
         verbose_name=_("agreement"),
@@ -218,7 +217,7 @@ class Goal(ChoiceDisplay, models.Model):
         return self.agreement.get_absolute_url() + f"#goal-{self.pk}"
 
 
-class Step(ChoiceDisplay, models.Model):
+class Step(models.Model):
     goal = models.ForeignKey(
         Goal, verbose_name=_("goal"), on_delete=models.CASCADE, related_name="steps"
     )
@@ -279,7 +278,7 @@ class Step(ChoiceDisplay, models.Model):
         return self.goal.agreement.get_absolute_url() + f"#step-{self.pk}"
 
 
-class GoalTemplate(ChoiceDisplay, models.Model):
+class GoalTemplate(models.Model):
     """Catalogue entry: a common goal a counsellor picks and adapts."""
 
     area = models.CharField(_("area"), max_length=20, choices=Area)
@@ -296,7 +295,7 @@ class GoalTemplate(ChoiceDisplay, models.Model):
         return self.text
 
 
-class StepTemplate(ChoiceDisplay, models.Model):
+class StepTemplate(models.Model):
     goal_template = models.ForeignKey(
         GoalTemplate,
         verbose_name=_("catalogue goal"),
@@ -421,7 +420,7 @@ class Review(models.Model):
         return [str(labels.get(code, code)) for code in self.hurdle_categories]
 
 
-class GoalOutcome(ChoiceDisplay, models.Model):
+class GoalOutcome(models.Model):
     review = models.ForeignKey(
         Review,
         verbose_name=_("review"),

@@ -6,7 +6,6 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from sites.display import ChoiceDisplay
 from sites.enums import Area, FederalState, PartnerKind, Role, ServiceType
 
 
@@ -53,7 +52,7 @@ class MunicipalityQuerySet(models.QuerySet):
         return self.filter(centres__memberships__user=user).distinct()
 
 
-class Municipality(ChoiceDisplay, models.Model):
+class Municipality(models.Model):
     name = models.CharField(_("name"), max_length=120, unique=True)
     federal_state = models.CharField(_("federal state"), max_length=2, choices=FederalState)
 
@@ -83,7 +82,7 @@ class CounsellingCentreQuerySet(models.QuerySet):
         return self.filter(pk__in=user.supervised_centre_ids())
 
 
-class CounsellingCentre(ChoiceDisplay, models.Model):
+class CounsellingCentre(models.Model):
     name = models.CharField(_("name"), max_length=200)
     provider = models.CharField(_("provider (Träger)"), max_length=200)
     service_type = models.CharField(_("service type"), max_length=20, choices=ServiceType)
@@ -133,7 +132,7 @@ class PartnerQuerySet(models.QuerySet):
         return self.filter(municipality_id__in=municipality_ids)
 
 
-class Partner(ChoiceDisplay, models.Model):
+class Partner(models.Model):
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=30, choices=PartnerKind)
     municipality = models.ForeignKey(
@@ -167,7 +166,7 @@ class OfferQuerySet(models.QuerySet):
         return self.filter(partner__in=Partner.objects.visible_to(user))
 
 
-class Offer(ChoiceDisplay, models.Model):
+class Offer(models.Model):
     partner = models.ForeignKey(
         Partner, verbose_name=_("partner"), on_delete=models.CASCADE, related_name="offers"
     )
@@ -194,7 +193,7 @@ class Offer(ChoiceDisplay, models.Model):
         return reverse("sites:partner-detail", args=[self.partner_id])
 
 
-class Membership(ChoiceDisplay, models.Model):
+class Membership(models.Model):
     user = models.ForeignKey(
         User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
     )

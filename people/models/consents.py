@@ -16,7 +16,6 @@ from people.enums import (
     SessionMode,
 )
 from people.models.migrants import Migrant
-from sites.display import ChoiceDisplay
 from sites.enums import PartnerKind
 from sites.models import Partner
 
@@ -34,7 +33,7 @@ class ConsentQuerySet(models.QuerySet):
         return self.filter(Q(recipient_partner=partner) | Q(recipient_kind=partner.kind))
 
 
-class Consent(ChoiceDisplay, models.Model):
+class Consent(models.Model):
     """What data may go to which recipient for which purpose (Einwilligung)."""
 
     migrant = models.ForeignKey(
@@ -96,7 +95,7 @@ class CounsellingSessionQuerySet(models.QuerySet):
         return self.filter(migrant__in=Migrant.objects.visible_to(user))
 
 
-class CounsellingSession(ChoiceDisplay, models.Model):
+class CounsellingSession(models.Model):
     migrant = models.ForeignKey(
         Migrant,
         verbose_name=_("client"),

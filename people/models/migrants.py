@@ -27,7 +27,6 @@ from people.enums import (
     ResidenceStatus,
     Sex,
 )
-from sites.display import ChoiceDisplay
 from sites.enums import PartnerKind, ServiceType
 from sites.models import CounsellingCentre, Partner
 
@@ -87,7 +86,7 @@ class CaseNumberCounter(models.Model):
         return f"{self.centre_id}/{self.year}: {self.last_number}"
 
 
-class Migrant(ChoiceDisplay, models.Model):
+class Migrant(models.Model):
     """The person counselled ("Klient/in")."""
 
     centre = models.ForeignKey(
@@ -278,7 +277,7 @@ class Migrant(ChoiceDisplay, models.Model):
         return []
 
 
-class Child(ChoiceDisplay, models.Model):
+class Child(models.Model):
     migrant = models.ForeignKey(
         Migrant, verbose_name=_("client"), on_delete=models.CASCADE, related_name="children"
     )
@@ -297,7 +296,7 @@ class Child(ChoiceDisplay, models.Model):
         return f"{self.year_of_birth} – {self.get_care_display()}"
 
 
-class Qualification(ChoiceDisplay, models.Model):
+class Qualification(models.Model):
     migrant = models.ForeignKey(
         Migrant,
         verbose_name=_("client"),

@@ -10,7 +10,6 @@ from people.enums import (
     AccessAction,
 )
 from people.models.migrants import Migrant
-from sites.display import ChoiceDisplay
 from sites.models import CounsellingCentre
 
 
@@ -21,7 +20,7 @@ class AccessLogQuerySet(models.QuerySet):
         return self.filter(centre_id__in=user.supervised_centre_ids())
 
 
-class AccessLog(ChoiceDisplay, models.Model):
+class AccessLog(models.Model):
     """Who read or took away which personal data, and when."""
 
     at = models.DateTimeField(_("when"), default=timezone.now)
@@ -62,7 +61,7 @@ class ErasureRequestQuerySet(models.QuerySet):
         return self.filter(migrant__in=Migrant.objects.visible_to(user))
 
 
-class ErasureRequest(ChoiceDisplay, models.Model):
+class ErasureRequest(models.Model):
     """Anonymising a closed case: requested by a counsellor, carried out after a supervisor
     approves (four eyes)."""
 
