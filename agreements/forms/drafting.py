@@ -64,12 +64,6 @@ class AgreementForm(forms.ModelForm):
         )
         self.fields["revision"].initial = self.instance.revision
 
-    def _get_validation_exclusions(self):
-        # clean_review_interval_months checks the range; validating the model's check
-        # constraint for it would ask the database again (SAVEPOINT, SELECT, RELEASE) each
-        # time the draft is saved. The constraint itself still guards the table.
-        return super()._get_validation_exclusions() | {"review_interval_months"}
-
     def clean_review_interval_months(self):
         months = self.cleaned_data["review_interval_months"]
         if not 1 <= months <= 6:
