@@ -20,6 +20,7 @@ from agreements.enums import (
 )
 from people.enums import Language
 from people.models import Consent, Migrant
+from sites.django_overrides import ChoiceDisplay
 from sites.enums import Area, PartnerKind
 from sites.models import CounsellingCentre, Offer, Partner
 
@@ -37,7 +38,7 @@ class AgreementQuerySet(models.QuerySet):
         return self.exclude(status=AgreementStatus.SUPERSEDED)
 
 
-class Agreement(models.Model):
+class Agreement(ChoiceDisplay, models.Model):
     """One version of an integration agreement.
 
     A signed version is never edited: amending copies it into the next version (a draft
@@ -171,7 +172,7 @@ class Agreement(models.Model):
         return self.status == AgreementStatus.DRAFT
 
 
-class Goal(models.Model):
+class Goal(ChoiceDisplay, models.Model):
     agreement = models.ForeignKey(
         Agreement,
         verbose_name=_("agreement"),
@@ -217,7 +218,7 @@ class Goal(models.Model):
         return self.agreement.get_absolute_url() + f"#goal-{self.pk}"
 
 
-class Step(models.Model):
+class Step(ChoiceDisplay, models.Model):
     goal = models.ForeignKey(
         Goal, verbose_name=_("goal"), on_delete=models.CASCADE, related_name="steps"
     )
@@ -278,7 +279,7 @@ class Step(models.Model):
         return self.goal.agreement.get_absolute_url() + f"#step-{self.pk}"
 
 
-class GoalTemplate(models.Model):
+class GoalTemplate(ChoiceDisplay, models.Model):
     """Catalogue entry: a common goal a counsellor picks and adapts."""
 
     area = models.CharField(_("area"), max_length=20, choices=Area)
@@ -295,7 +296,7 @@ class GoalTemplate(models.Model):
         return self.text
 
 
-class StepTemplate(models.Model):
+class StepTemplate(ChoiceDisplay, models.Model):
     goal_template = models.ForeignKey(
         GoalTemplate,
         verbose_name=_("catalogue goal"),
@@ -420,7 +421,7 @@ class Review(models.Model):
         return [str(labels.get(code, code)) for code in self.hurdle_categories]
 
 
-class GoalOutcome(models.Model):
+class GoalOutcome(ChoiceDisplay, models.Model):
     review = models.ForeignKey(
         Review,
         verbose_name=_("review"),

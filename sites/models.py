@@ -6,6 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from sites.django_overrides import ChoiceDisplay
 from sites.enums import Area, FederalState, PartnerKind, Role, ServiceType
 
 
@@ -52,7 +53,7 @@ class MunicipalityQuerySet(models.QuerySet):
         return self.filter(centres__memberships__user=user).distinct()
 
 
-class Municipality(models.Model):
+class Municipality(ChoiceDisplay, models.Model):
     name = models.CharField(_("name"), max_length=120, unique=True)
     federal_state = models.CharField(_("federal state"), max_length=2, choices=FederalState)
 
@@ -82,7 +83,7 @@ class CounsellingCentreQuerySet(models.QuerySet):
         return self.filter(pk__in=user.supervised_centre_ids())
 
 
-class CounsellingCentre(models.Model):
+class CounsellingCentre(ChoiceDisplay, models.Model):
     name = models.CharField(_("name"), max_length=200)
     provider = models.CharField(_("provider (Träger)"), max_length=200)
     service_type = models.CharField(_("service type"), max_length=20, choices=ServiceType)
@@ -132,7 +133,7 @@ class PartnerQuerySet(models.QuerySet):
         return self.filter(municipality_id__in=municipality_ids)
 
 
-class Partner(models.Model):
+class Partner(ChoiceDisplay, models.Model):
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=30, choices=PartnerKind)
     municipality = models.ForeignKey(
@@ -166,7 +167,7 @@ class OfferQuerySet(models.QuerySet):
         return self.filter(partner__in=Partner.objects.visible_to(user))
 
 
-class Offer(models.Model):
+class Offer(ChoiceDisplay, models.Model):
     partner = models.ForeignKey(
         Partner, verbose_name=_("partner"), on_delete=models.CASCADE, related_name="offers"
     )
@@ -193,7 +194,7 @@ class Offer(models.Model):
         return reverse("sites:partner-detail", args=[self.partner_id])
 
 
-class Membership(models.Model):
+class Membership(ChoiceDisplay, models.Model):
     user = models.ForeignKey(
         User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
     )

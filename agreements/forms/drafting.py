@@ -10,12 +10,16 @@ from django.utils.translation import gettext_lazy as _
 from agreements.enums import Responsible
 from agreements.models import Agreement, Goal, GoalTemplate, Step
 from people.enums import Language
+from sites.django_overrides import ConstraintsCheckedByTheForm
 from sites.enums import Area
 from sites.models import Offer, Partner
 from sites.widgets import DateInput
 
 
-class AgreementForm(forms.ModelForm):
+class AgreementForm(ConstraintsCheckedByTheForm, forms.ModelForm):
+    # clean_review_interval_months checks the range the check constraint guards.
+    checked_by_form = frozenset({"review_interval_months"})
+
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     class Meta:

@@ -16,6 +16,7 @@ from people.enums import (
     SessionMode,
 )
 from people.models.migrants import Migrant
+from sites.django_overrides import ChoiceDisplay
 from sites.enums import PartnerKind
 from sites.models import Partner
 
@@ -33,7 +34,7 @@ class ConsentQuerySet(models.QuerySet):
         return self.filter(Q(recipient_partner=partner) | Q(recipient_kind=partner.kind))
 
 
-class Consent(models.Model):
+class Consent(ChoiceDisplay, models.Model):
     """What data may go to which recipient for which purpose (Einwilligung)."""
 
     migrant = models.ForeignKey(
@@ -95,7 +96,7 @@ class CounsellingSessionQuerySet(models.QuerySet):
         return self.filter(migrant__in=Migrant.objects.visible_to(user))
 
 
-class CounsellingSession(models.Model):
+class CounsellingSession(ChoiceDisplay, models.Model):
     migrant = models.ForeignKey(
         Migrant,
         verbose_name=_("client"),

@@ -27,6 +27,7 @@ from people.enums import (
     ResidenceStatus,
     Sex,
 )
+from sites.django_overrides import ChoiceDisplay
 from sites.enums import PartnerKind, ServiceType
 from sites.models import CounsellingCentre, Partner
 
@@ -86,7 +87,7 @@ class CaseNumberCounter(models.Model):
         return f"{self.centre_id}/{self.year}: {self.last_number}"
 
 
-class Migrant(models.Model):
+class Migrant(ChoiceDisplay, models.Model):
     """The person counselled ("Klient/in")."""
 
     centre = models.ForeignKey(
@@ -277,7 +278,7 @@ class Migrant(models.Model):
         return []
 
 
-class Child(models.Model):
+class Child(ChoiceDisplay, models.Model):
     migrant = models.ForeignKey(
         Migrant, verbose_name=_("client"), on_delete=models.CASCADE, related_name="children"
     )
@@ -296,7 +297,7 @@ class Child(models.Model):
         return f"{self.year_of_birth} – {self.get_care_display()}"
 
 
-class Qualification(models.Model):
+class Qualification(ChoiceDisplay, models.Model):
     migrant = models.ForeignKey(
         Migrant,
         verbose_name=_("client"),

@@ -10,6 +10,7 @@ from people.enums import (
     AccessAction,
 )
 from people.models.migrants import Migrant
+from sites.django_overrides import ChoiceDisplay
 from sites.models import CounsellingCentre
 
 
@@ -20,7 +21,7 @@ class AccessLogQuerySet(models.QuerySet):
         return self.filter(centre_id__in=user.supervised_centre_ids())
 
 
-class AccessLog(models.Model):
+class AccessLog(ChoiceDisplay, models.Model):
     """Who read or took away which personal data, and when."""
 
     at = models.DateTimeField(_("when"), default=timezone.now)
@@ -61,7 +62,7 @@ class ErasureRequestQuerySet(models.QuerySet):
         return self.filter(migrant__in=Migrant.objects.visible_to(user))
 
 
-class ErasureRequest(models.Model):
+class ErasureRequest(ChoiceDisplay, models.Model):
     """Anonymising a closed case: requested by a counsellor, carried out after a supervisor
     approves (four eyes)."""
 
