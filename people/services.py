@@ -123,22 +123,23 @@ def centre_counsellors(centre: CounsellingCentre):
     )
 
 
-def case_holders(centres, *, members: bool = True, also=()):
+def case_holders(centres, *, members: bool = True, holding: bool = True, also=()):
     """Who holds cases in these centres (ids or centres), ordered by name: the one answer
     for the caseload and due-list filters, the dashboard's rows and the hand-over form.
 
     Whoever has an active case there, also a colleague who left (membership removed or
     account closed): the cases they still hold must stay findable, to be filtered for and
     handed over. With `members`, the centres' counsellors who hold none yet; `also` adds
-    users the caller has figures for.
+    users the caller has figures for, and `holding=False` leaves the active cases to it
+    (the dashboard has counted them already).
     """
-    holding = Migrant.objects.filter(centre__in=centres, status=CaseStatus.ACTIVE)
-    who = Q(pk__in=holding.values("counsellor_id"))
+    who = Q(pk__in=also)
+    if holding:
+        active = Migrant.objects.filter(centre__in=centres, status=CaseStatus.ACTIVE)
+        who |= Q(pk__in=active.values("counsellor_id"))
     if members:
         counsellors = Membership.objects.filter(centre__in=centres, role=Role.COUNSELLOR)
         who |= Q(pk__in=counsellors.values("user_id"))
-    if also:
-        who |= Q(pk__in=also)
     return User.objects.filter(who).order_by("last_name", "first_name", "username")
 
 

@@ -170,7 +170,7 @@ def dashboard(*, centres: Iterable[CounsellingCentre], today: datetime.date) -> 
     # Everyone who counsels in scope, also with nothing to count yet; and whoever still
     # holds cases here after leaving the centre (a supervisor must see those first).
     holder_ids = {counsellor_id for _centre, counsellor_id in cells}
-    users = list(case_holders(centre_ids, also=holder_ids))
+    users = list(case_holders(centre_ids, holding=False, also=holder_ids))
     by_counsellor = {user.pk: Figures() for user in users}
     by_centre = {centre.pk: Figures() for centre in centres}
     total = Figures()
