@@ -21,7 +21,7 @@ from agreements.enums import (
 from agreements.verification_log import VerificationLookup  # noqa: F401 (registers it)
 from people.enums import Language
 from people.models import Consent, Migrant
-from sites.display import ChoiceDisplay
+from sites.django_overrides import ChoiceDisplay
 from sites.enums import Area, PartnerKind
 from sites.models import CounsellingCentre, Offer, Partner
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import inspect
 import os
-import re
 import sys
 import time
 from collections.abc import Callable
@@ -35,14 +34,12 @@ from common import (
     typical_subjects,
     write_json,
 )
+from explain import explain as explain_slowest
+from page_urls import NotYet, comparison_url, dashboard_url, url_named
 
 RATIO_TARGET = 1.3
 SLOW_SECONDS = 2.0
 SLOW_RUNS = 3
-
-
-class NotYet(Exception):
-    """The page does not exist (yet) in this code base."""
 
 
 @dataclass
@@ -58,130 +55,43 @@ class Page:
     ratio_applies: bool = True
 
 
-def _reverse(name: str, *args, query: str = "") -> str:
-    from django.urls import NoReverseMatch, reverse
-
-    try:
-        return reverse(name, args=args) + query
-    except NoReverseMatch as exc:
-        raise NotYet(f"no URL named {name!r} (yet)") from exc
-
-
-def _routes(namespace: str) -> list[tuple[str, dict]]:
-    """(name, converters) of the named routes in one URL namespace."""
-    from django.urls import URLPattern, URLResolver, get_resolver
-
-    found = []
-
-    def walk(resolver, ns, converters):
-        for entry in resolver.url_patterns:
-            if isinstance(entry, URLResolver):
-                child = f"{ns}{entry.namespace}:" if entry.namespace else ns
-                walk(entry, child, {**converters, **entry.pattern.converters})
-            elif isinstance(entry, URLPattern) and entry.name:
-                found.append((f"{ns}{entry.name}", {**converters, **entry.pattern.converters}))
-
-    walk(get_resolver(), "", {})
-    return [(name, conv) for name, conv in found if name.startswith(f"{namespace}:")]
-
-
-def _comparison_url(s: Subjects) -> str:
-    """The version comparison: its URL name and parameters are the agreements issue's
-    choice, so find a route that compares and fill its parameters."""
-    from django.urls import NoReverseMatch, reverse
-
-    if s.previous_agreement_id is None:
-        raise NotYet("the typical person has no amended agreement")
-    words = ("compar", "diff")
-    candidates = [
-        (name, conv) for name, conv in _routes("agreements") if any(w in name for w in words)
-    ]
-    if not candidates:
-        raise NotYet("no version comparison URL in agreements (yet)")
-    from agreements.models import Agreement
-
-    current = Agreement.objects.get(pk=s.agreement_id)
-    previous = Agreement.objects.get(pk=s.previous_agreement_id)
-    by_name = {
-        "pk": current.pk,
-        "agreement_pk": current.pk,
-        "agreement_id": current.pk,
-        "new": current.pk,
-        "new_pk": current.pk,
-        "right": current.pk,
-        "b": current.pk,
-        "old": previous.pk,
-        "old_pk": previous.pk,
-        "other": previous.pk,
-        "other_pk": previous.pk,
-        "left": previous.pk,
-        "a": previous.pk,
-        "version": current.version,
-        "new_version": current.version,
-        "v2": current.version,
-        "old_version": previous.version,
-        "v1": previous.version,
-        "number": current.number,
-    }
-    for name, converters in candidates:
-        try:
-            kwargs = {key: by_name[key] for key in converters}
-            url = reverse(name, kwargs=kwargs)
-        except (KeyError, NoReverseMatch):
-            continue
-        if len(converters) < 2:
-            # One parameter (agreements:compare): the two versions by number in the query.
-            url += f"?a={previous.version}&b={current.version}"
-        return url
-    raise NotYet(f"cannot fill the parameters of {[n for n, _ in candidates]}")
-
-
-def _dashboard_url(s: Subjects) -> str:
-    for name, converters in _routes("agreements"):
-        if name == "agreements:dashboard":
-            if converters:
-                return _reverse(name, s.centre_id)
-            return _reverse(name, query=f"?scope=c{s.centre_id}")
-    raise NotYet("no URL named 'agreements:dashboard' (yet)")
-
-
 PAGES = [
     Page(
         "caseload",
         "caseload list",
         "counsellor",
         25,
-        lambda s: _reverse("integration:migrant-list"),
+        lambda s: url_named("integration:migrant-list"),
     ),
     Page(
         "person",
         "person page",
         "counsellor",
         25,
-        lambda s: _reverse("integration:migrant-detail", s.migrant_id),
+        lambda s: url_named("integration:migrant-detail", s.migrant_id),
     ),
     Page(
         "agreement",
         "agreement page",
         "counsellor",
         25,
-        lambda s: _reverse("agreements:detail", s.agreement_id),
+        lambda s: url_named("agreements:detail", s.agreement_id),
     ),
-    Page("comparison", "version comparison", "counsellor", None, _comparison_url),
-    Page("dashboard", "supervisor dashboard (one centre)", "supervisor", 60, _dashboard_url),
+    Page("comparison", "version comparison", "counsellor", None, comparison_url),
+    Page("dashboard", "supervisor dashboard (one centre)", "supervisor", 60, dashboard_url),
     Page(
         "evaluation",
         "evaluation report (one centre)",
         "supervisor",
         None,
-        lambda s: _reverse("agreements:evaluation"),
+        lambda s: url_named("agreements:evaluation"),
     ),
     Page(
         "evaluation-all",
         "evaluation report (all centres)",
         "evaluator",
         1000,
-        lambda s: _reverse("agreements:evaluation"),
+        lambda s: url_named("agreements:evaluation"),
         ratio_applies=False,
     ),
 ]
@@ -295,7 +205,7 @@ def measure(
                 "database": [],
             }
             if explain:
-                slowest, buffers = _explain(connection, captured.captured_queries)
+                slowest, buffers = explain_slowest(connection, captured.captured_queries)
                 figures[size.label].update(slowest=slowest, buffers=buffers)
         for _ in range(page_runs):
             for size in sizes:
@@ -334,34 +244,6 @@ def measure(
         }
         for size in sizes
     }
-
-
-def _buffers(plan: list[str]) -> int:
-    """Pages the statement touched (the top node's shared hit + read): unlike time, this
-    does not depend on how busy the machine is."""
-    for line in plan:
-        if "Buffers:" in line:
-            found = re.findall(r"(hit|read)=(\d+)", line.split("Buffers:")[1].split("local")[0])
-            return sum(int(n) for _kind, n in found)
-    return 0
-
-
-def _explain(connection, queries: list[dict], top: int = 3) -> list[dict]:
-    """The `top` statements with the longest execution time inside PostgreSQL."""
-    plans = []
-    with connection.cursor() as cursor:
-        for query in queries:
-            sql = query["sql"]
-            if not sql.lstrip().upper().startswith("SELECT"):
-                continue
-            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
-            plan = [row[0] for row in cursor.fetchall()]
-            executed = next(
-                (float(line.split(":")[1].split()[0]) for line in plan if "Execution Time" in line),
-                0.0,
-            )
-            plans.append({"ms": executed, "sql": sql, "plan": plan, "buffers": _buffers(plan)})
-    return sorted(plans, key=lambda p: -p["ms"])[:top], sum(p["buffers"] for p in plans)
 
 
 def _save_once(subjects: Subjects, number: int) -> tuple[float, float, int]:

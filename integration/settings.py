@@ -126,7 +126,6 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "sites.context_processors.current_memberships",
             ],
-            "builtins": ["sites.templatetags.dates"],
         },
     },
 ]

@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from people.enums import CaseStatus
 from people.models import Migrant
+from sites.django_overrides import PlainSelect
 from sites.enums import ServiceType
-from sites.widgets import PlainSelect
 
 # The filter keys: when a request carries none of them, the list starts from its default.
 FILTER_KEYS = ("q", "status", "counsellor", "appointment", "programme", "sort")

@@ -6,14 +6,14 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from people.enums import CaseStatus, ClosureReason, ConsentForm, Interpreter
 from people.models import Child, Consent, CounsellingSession, Migrant, Qualification
-from people.services import centre_counsellors
+from people.services import case_holders, centre_counsellors
 from sites.enums import Area, PartnerKind
 from sites.models import CounsellingCentre, Partner, User
 from sites.widgets import DateInput, DateTimeInput
@@ -400,10 +400,9 @@ class CaseloadReassignForm(forms.Form):
     def __init__(self, *args, centre: CounsellingCentre, **kwargs):
         super().__init__(*args, **kwargs)
         # Whoever holds active cases, also a colleague whose account was already closed.
-        holders = (
-            User.objects.filter(caseload__centre=centre, caseload__status=CaseStatus.ACTIVE)
-            .annotate(active_cases=Count("caseload"))
-            .order_by("last_name", "first_name", "username")
+        active = Q(caseload__centre=centre, caseload__status=CaseStatus.ACTIVE)
+        holders = case_holders([centre], members=False).annotate(
+            active_cases=Count("caseload", filter=active)
         )
         self.fields["from_counsellor"].queryset = holders
         self.fields["from_counsellor"].label_from_instance = _with_case_count

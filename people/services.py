@@ -51,19 +51,24 @@ def centre_counsellors(centre: CounsellingCentre):
     )
 
 
-def caseload_holders(centres):
-    """Members of the centres plus anyone still holding an active case there.
+def case_holders(centres, *, members: bool = True, holding: bool = True, also=()):
+    """Who holds cases in these centres (ids or centres), ordered by name: the one answer
+    for the caseload and due-list filters, the dashboard's rows and the hand-over form.
 
-    A colleague who left (membership removed or account deactivated) must stay findable,
-    or the cases they still hold could neither be filtered for nor handed over.
+    Whoever has an active case there, also a colleague who left (membership removed or
+    account closed): the cases they still hold must stay findable, to be filtered for and
+    handed over. With `members`, the centres' counsellors who hold none yet; `also` adds
+    users the caller has figures for, and `holding=False` leaves the active cases to it
+    (the dashboard has counted them already).
     """
-    holding = Migrant.objects.filter(centre__in=centres, status=CaseStatus.ACTIVE).values(
-        "counsellor_id"
-    )
-    members = Membership.objects.filter(centre__in=centres).values("user_id")
-    return User.objects.filter(Q(pk__in=members) | Q(pk__in=holding)).order_by(
-        "last_name", "first_name", "username"
-    )
+    who = Q(pk__in=also)
+    if holding:
+        active = Migrant.objects.filter(centre__in=centres, status=CaseStatus.ACTIVE)
+        who |= Q(pk__in=active.values("counsellor_id"))
+    if members:
+        counsellors = Membership.objects.filter(centre__in=centres, role=Role.COUNSELLOR)
+        who |= Q(pk__in=counsellors.values("user_id"))
+    return User.objects.filter(who).order_by("last_name", "first_name", "username")
 
 
 def _check_counsellor(centre: CounsellingCentre, counsellor: User) -> None:

@@ -6,7 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from sites.display import ChoiceDisplay
+from sites.django_overrides import ChoiceDisplay
 from sites.enums import Area, FederalState, PartnerKind, Role, ServiceType
 
 

@@ -3,6 +3,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from sites.enums import PartnerKind
+from sites.filters import PartnerFilter
 from sites.http import page_of
 from sites.models import CounsellingCentre, Membership, Municipality, Offer, Partner
 
@@ -44,10 +45,9 @@ def partner_list(request: HttpRequest) -> HttpResponse:
         .prefetch_related(Prefetch("offers", queryset=Offer.objects.filter(active=True)))
         .order_by("municipality__name", "kind", "name")
     )
-    kind = request.GET.get("kind", "")
-    if kind in PartnerKind.values:
-        partners = partners.filter(kind=kind)
-    page = page_of(request, partners)
+    partner_filter = PartnerFilter(request.GET, queryset=partners)
+    page = page_of(request, partner_filter.qs)
+    kind = partner_filter.form.cleaned_data.get("kind", "")
     return render(
         request,
         "sites/partner_list.html",

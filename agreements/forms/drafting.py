@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from agreements.enums import Responsible
 from agreements.models import Agreement, Goal, GoalTemplate, Step
 from people.enums import Language
+from sites.django_overrides import ConstraintsCheckedByTheForm
 from sites.enums import Area
 from sites.models import Offer, Partner
 from sites.widgets import DateInput
@@ -42,7 +43,10 @@ class RevisionForm(forms.ModelForm):
         return {name: value for name, value in self.cleaned_data.items() if name != "revision"}
 
 
-class AgreementForm(RevisionForm):
+class AgreementForm(ConstraintsCheckedByTheForm, RevisionForm):
+    # clean_review_interval_months checks the range the check constraint guards.
+    checked_by_form = frozenset({"review_interval_months"})
+
     class Meta:
         model = Agreement
         fields = [
@@ -87,12 +91,6 @@ class AgreementForm(RevisionForm):
         self.fields["review_interval_months"].help_text = _(
             "Every 3 months is usual; at the latest every 6 months."
         )
-
-    def _get_validation_exclusions(self):
-        # clean_review_interval_months checks the range; validating the model's check
-        # constraint for it would ask the database again (SAVEPOINT, SELECT, RELEASE) each
-        # time the draft is saved. The constraint itself still guards the table.
-        return super()._get_validation_exclusions() | {"review_interval_months"}
 
     def clean_review_interval_months(self):
         months = self.cleaned_data["review_interval_months"]

@@ -117,32 +117,6 @@ class ReviewForm(forms.Form):
         }
 
 
-class CounsellorFilterForm(forms.Form):
-    """Filter of a due list by counsellor; the scope (centres) comes as `scope`."""
-
-    counsellor = forms.TypedChoiceField(
-        label=_("Counsellor"), coerce=int, required=False, empty_value=None
-    )
-
-    def __init__(self, *args, counsellors, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["counsellor"].choices = [("", _("all"))] + [
-            (user.pk, str(user)) for user in counsellors
-        ]
-        for field in self.fields.values():
-            field.widget.attrs["class"] = "form-select"
-
-
-class ReviewsDueForm(CounsellorFilterForm):
-    STATES = [
-        ("due", _("overdue or due within 7 days")),
-        ("overdue", _("overdue")),
-        ("soon", _("due within 7 days")),
-    ]
-    state = forms.ChoiceField(label=_("Reviews"), choices=STATES, required=False)
-    field_order = ["state", "counsellor"]
-
-
 class CentresField(forms.TypedMultipleChoiceField):
     """Checks the chosen centres against a set of the offered ones. Django's check scans
     every choice for every chosen value: for an evaluator choosing all 600 centres of the

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from agreements.content import commitments
 from agreements.enums import AgreementStatus
+from agreements.filters import AgreementFilter
 from agreements.forms.drafting import (
     AgreementForm,
     AmendForm,
@@ -51,12 +52,9 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
         .select_related("migrant", "counsellor")
         .order_by("-created_at", "-pk")
     )
-    status = request.GET.get("status", "")
-    if status in AgreementStatus.values:
-        agreements = agreements.filter(status=status)
-    if request.GET.get("mine") == "1":
-        agreements = agreements.filter(counsellor=request.user)
-    page = page_of(request, agreements)
+    agreement_filter = AgreementFilter(request.GET, queryset=agreements, request=request)
+    page = page_of(request, agreement_filter.qs)
+    status = agreement_filter.form.cleaned_data.get("status", "")
     return render(
         request,
         "agreements/agreement_list.html",

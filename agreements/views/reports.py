@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,9 +23,9 @@ from agreements.services.reports.dashboard import (
     Figures,
 )
 from agreements.services.reviews import DUE_SOON_DAYS
+from people.services import case_holders
 from sites.enums import Area
 from sites.http import form_status, page_of
-from sites.models import User
 from sites.permissions import require_supervisor
 
 # --- server-side SVG bar charts ----------------------------------------------------------
@@ -272,13 +272,7 @@ def dashboard_list(request: HttpRequest) -> HttpResponse:
     page = page_of(request, queryset)
     # Only a name that belongs to the scope is shown; any other id filters to nothing.
     counsellor = (
-        User.objects.filter(
-            Q(memberships__centre_id__in=scope.centre_ids)
-            | Q(caseload__centre_id__in=scope.centre_ids),
-            pk=counsellor_id,
-        ).first()
-        if counsellor_id
-        else None
+        case_holders(scope.centre_ids).filter(pk=counsellor_id).first() if counsellor_id else None
     )
     filters = [scope.label]
     if counsellor:
@@ -346,6 +340,9 @@ def evaluation_export(request: HttpRequest) -> HttpResponse:
         date_to=form.cleaned_data["date_to"],
     )
     export = reports.export_evaluation(user=request.user, evaluation=result, fmt=fmt)
-    response = HttpResponse(export.content, content_type=export.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
-    return response
+    return FileResponse(
+        io.BytesIO(export.content),
+        as_attachment=True,
+        filename=export.filename,
+        content_type=export.content_type,
+    )

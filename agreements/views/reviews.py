@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -11,21 +10,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from agreements.enums import AgreementStatus, ReviewOutcome
-from agreements.forms.reviews import CounsellorFilterForm, ReviewForm, ReviewsDueForm
+from agreements.filters import ReviewsDueFilter, StepsDueFilter
+from agreements.forms.reviews import ReviewForm
 from agreements.models import Agreement, Review, Step
 from agreements.services.reports import member_scopes, pick_scope
 from agreements.services.reviews import (
     DUE_SOON_DAYS,
-    due_reviews,
     goals_for_review,
     overdue_steps,
     record_review,
 )
 from agreements.views.helpers import visible_agreement
-from sites.enums import Role
+from people.services import case_holders
 from sites.errors import RuleError
 from sites.http import page_of
-from sites.models import User
 from sites.permissions import is_supervisor
 
 
@@ -117,43 +115,26 @@ def _due_list_scope(request: HttpRequest):
     if "counsellor" not in data and not is_supervisor(user):
         # A counsellor starts with their own items, as on the caseload list.
         data["counsellor"] = str(user.pk)
-    # Whoever holds agreements here appears in the filter, also after leaving the centre.
-    holders = (
-        Agreement.objects.visible_to(user)
-        .filter(centre_id__in=centre_ids, status=AgreementStatus.ACTIVE)
-        .values("counsellor_id")
-    )
-    counsellors = (
-        User.objects.filter(
-            Q(memberships__centre_id__in=centre_ids, memberships__role=Role.COUNSELLOR)
-            | Q(pk__in=holders)
-        )
-        .distinct()
-        .order_by("last_name", "first_name", "username")
-    )
+    # Whoever holds cases here appears in the filter, also after leaving the centre.
+    counsellors = case_holders(centre_ids)
     return scope, centre_ids, data, counsellors
 
 
 def reviews_due(request: HttpRequest) -> HttpResponse:
     """Reviews overdue or due soon, in the user's centres; the dashboard links here."""
     scope, centre_ids, data, counsellors = _due_list_scope(request)
-    form = ReviewsDueForm(data, counsellors=counsellors)
-    form.is_valid()
-    state = form.cleaned_data.get("state") or "due"
-    counsellor_id = form.cleaned_data.get("counsellor")
-    queryset = due_reviews(
-        Agreement.objects.visible_to(request.user).filter(centre_id__in=centre_ids),
-        state=state,
-        today=timezone.localdate(),
-    ).select_related("migrant", "counsellor", "centre")
-    if counsellor_id:
-        queryset = queryset.filter(counsellor_id=counsellor_id)
-    page = page_of(request, queryset)
+    visible = Agreement.objects.visible_to(request.user).filter(centre_id__in=centre_ids)
+    due_filter = ReviewsDueFilter(
+        data,
+        queryset=visible.select_related("migrant", "counsellor", "centre"),
+        counsellors=counsellors,
+    )
+    page = page_of(request, due_filter.qs)
     return render(
         request,
         "agreements/review_due_list.html",
         {
-            "form": form,
+            "form": due_filter.form,
             "page": page,
             "scope": scope,
             "today": timezone.localdate(),
@@ -166,18 +147,16 @@ def steps_due(request: HttpRequest) -> HttpResponse:
     """Steps of active agreements past their due date and not done; the start page shows
     the oldest few and links here."""
     scope, centre_ids, data, counsellors = _due_list_scope(request)
-    form = CounsellorFilterForm(data, counsellors=counsellors)
-    form.is_valid()
-    counsellor_id = form.cleaned_data.get("counsellor")
     visible = Agreement.objects.visible_to(request.user).filter(centre_id__in=centre_ids)
     queryset = overdue_steps(
         Step.objects.filter(goal__agreement__in=visible), timezone.localdate()
     ).select_related("goal__agreement__migrant", "goal__agreement__counsellor", "partner")
-    if counsellor_id:
-        queryset = queryset.filter(goal__agreement__counsellor_id=counsellor_id)
-    page = page_of(request, queryset.order_by("due_on", "pk"))
+    steps_filter = StepsDueFilter(
+        data, queryset=queryset.order_by("due_on", "pk"), counsellors=counsellors
+    )
+    page = page_of(request, steps_filter.qs)
     return render(
         request,
         "agreements/review_step_list.html",
-        {"form": form, "page": page, "scope": scope, "today": timezone.localdate()},
+        {"form": steps_filter.form, "page": page, "scope": scope, "today": timezone.localdate()},
     )

@@ -6,13 +6,13 @@ The few small forms live here because only these views use them.
 
 from __future__ import annotations
 
+import io
 import json
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from integration.filters import AccessLogFilter
 from integration.privacy import (
     build_personal_data_export,
     can_decide,
@@ -30,11 +31,10 @@ from integration.privacy import (
 )
 from people.access import log_access
 from people.enums import AccessAction
-from people.models import AccessLog, ErasureRequest, Migrant, normalise_for_search
+from people.models import AccessLog, ErasureRequest, Migrant
 from people.views.helpers import visible_migrant
 from sites.errors import RuleError
 from sites.http import page_of
-from sites.models import CounsellingCentre, User
 from sites.permissions import is_supervisor_of, require_supervisor
 
 # What the privacy pages show beside the person.
@@ -69,62 +69,6 @@ class ErasureDecisionForm(forms.Form):
         required=False,
         help_text=gettext_lazy("Required when rejecting."),
     )
-
-
-class AccessLogFilterForm(forms.Form):
-    centre = forms.ModelChoiceField(
-        label=gettext_lazy("Counselling centre"),
-        queryset=CounsellingCentre.objects.none(),
-        required=False,
-    )
-    person = forms.CharField(
-        label=gettext_lazy("Client (name or case number)"), max_length=200, required=False
-    )
-    migrant = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
-    user = forms.ModelChoiceField(
-        label=gettext_lazy("User"), queryset=User.objects.none(), required=False
-    )
-    action = forms.ChoiceField(label=gettext_lazy("Action"), required=False)
-    date_from = forms.DateField(
-        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        centres = CounsellingCentre.objects.supervised_by(user)
-        self.fields["centre"].queryset = centres
-        self.fields["user"].queryset = User.objects.filter(
-            memberships__centre__in=centres
-        ).distinct()
-        self.fields["action"].choices = [("", "---------"), *AccessAction.choices]
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and start > end:
-            raise ValidationError(_("The start date lies after the end date."))
-        return data
-
-    def filter(self, queryset):
-        data = self.cleaned_data
-        if data.get("centre"):
-            queryset = queryset.filter(centre=data["centre"])
-        if data.get("migrant"):
-            queryset = queryset.filter(migrant_id=data["migrant"])
-        for word in normalise_for_search(data.get("person") or "").split():
-            queryset = queryset.filter(migrant__search_text__contains=word)
-        if data.get("user"):
-            queryset = queryset.filter(user=data["user"])
-        if data.get("action"):
-            queryset = queryset.filter(action=data["action"])
-        if data.get("date_from"):
-            queryset = queryset.filter(at__date__gte=data["date_from"])
-        if data.get("date_to"):
-            queryset = queryset.filter(at__date__lte=data["date_to"])
-        return queryset
 
 
 def _person_page(
@@ -174,11 +118,13 @@ def export_json(request: HttpRequest, pk: int) -> HttpResponse:
     migrant = visible_migrant(request, pk, related=PRIVACY_RELATED)
     export = build_personal_data_export(migrant=migrant, user=request.user)
     log_access(user=request.user, action=AccessAction.GDPR_EXPORT, migrant=migrant, detail="JSON")
-    response = HttpResponse(
-        json.dumps(export.as_json(), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
+    content = json.dumps(export.as_json(), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+    response = FileResponse(
+        io.BytesIO(content.encode()),
+        as_attachment=True,
+        filename=_export_filename(migrant, "json"),
         content_type="application/json; charset=utf-8",
     )
-    response["Content-Disposition"] = f'attachment; filename="{_export_filename(migrant, "json")}"'
     response["Cache-Control"] = "no-store"
     return response
 
@@ -196,8 +142,12 @@ def export_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     )
     content = pdf.html_to_pdf(html)
     log_access(user=request.user, action=AccessAction.GDPR_EXPORT, migrant=migrant, detail="PDF")
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{_export_filename(migrant, "pdf")}"'
+    response = FileResponse(
+        io.BytesIO(content),
+        as_attachment=True,
+        filename=_export_filename(migrant, "pdf"),
+        content_type="application/pdf",
+    )
     response["Cache-Control"] = "no-store"
     return response
 
@@ -269,19 +219,17 @@ def erasure_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def access_log(request: HttpRequest) -> HttpResponse:
     require_supervisor(request.user)
-    form = AccessLogFilterForm(request.GET or None, user=request.user)
     entries = AccessLog.objects.visible_to(request.user).select_related("user", "migrant", "centre")
-    if form.is_bound and form.is_valid():
-        entries = form.filter(entries)
-    elif form.is_bound:
-        entries = entries.none()
+    log_filter = AccessLogFilter(request.GET or None, queryset=entries, user=request.user)
+    # A query that does not validate shows nothing rather than everything.
+    entries = log_filter.qs if not log_filter.is_bound or log_filter.is_valid() else entries.none()
     page = page_of(request, entries.order_by("-at", "-pk"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "integration/accesslog_list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {"form": log_filter.form, "page": page, "query": query.urlencode()},
     )
 
 

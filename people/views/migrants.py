@@ -26,7 +26,7 @@ from people.forms import (
 from people.history import person_history
 from people.models import CounsellingSession, Migrant
 from people.services import (
-    caseload_holders,
+    case_holders,
     close_case,
     create_migrant,
     person_warnings,
@@ -101,7 +101,7 @@ def migrant_list(request: HttpRequest) -> HttpResponse:
     migrant_filter = MigrantFilter(
         _caseload_filter_data(request),
         queryset=queryset,
-        counsellors=list(caseload_holders(centres)),
+        counsellors=list(case_holders(centres)),
     )
     page = page_of(request, migrant_filter.qs)
     return render(

@@ -198,7 +198,7 @@ def _export(client, centre, fmt):
 
 
 def _csv_rows(response) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
+    return list(csv.reader(io.StringIO(response.getvalue().decode("utf-8"))))
 
 
 def test_an_export_of_few_people_suppresses_every_small_figure(supervisor_client, data, centre):
@@ -267,9 +267,9 @@ def test_no_name_or_case_number_anywhere_in_an_export(supervisor_client, centre,
         f'attachment; filename="evaluation_2026-01-01_2026-06-30.{fmt}"'
     )
     if fmt == "csv":
-        text = response.content.decode("utf-8")
+        text = response.getvalue().decode("utf-8")
     else:
-        workbook = load_workbook(io.BytesIO(response.content), read_only=True)
+        workbook = load_workbook(io.BytesIO(response.getvalue()), read_only=True)
         text = "\n".join(
             str(value)
             for sheet in workbook.worksheets

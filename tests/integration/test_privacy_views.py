@@ -56,7 +56,7 @@ def test_json_export_is_a_download_with_everything_and_is_logged(counsellor_clie
     assert response["Content-Type"] == "application/json; charset=utf-8"
     assert response["Content-Disposition"].startswith("attachment;")
     assert response["Cache-Control"] == "no-store"
-    data = json.loads(response.content)
+    data = json.loads(response.getvalue())
     assert data["person"][0]["last_name"] == graph.migrant.last_name
     assert len(data["agreements"]) == 2
     logged = AccessLog.objects.filter(migrant=graph.migrant, action=AccessAction.GDPR_EXPORT)
@@ -72,7 +72,7 @@ def test_pdf_export_is_a_readable_pdf_of_everything_and_is_logged(counsellor_cli
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment;")
-    reader = PdfReader(io.BytesIO(response.content))
+    reader = PdfReader(io.BytesIO(response.getvalue()))
     text = " ".join(page.extract_text() for page in reader.pages)
     for expected in [
         graph.migrant.case_number,

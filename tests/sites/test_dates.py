@@ -1,7 +1,7 @@
 import datetime
 
 import pytest
-from django.template import Context, Template
+from django.template import Context, Template, TemplateSyntaxError
 from django.utils import timezone, translation
 
 UTC = datetime.UTC
@@ -19,7 +19,7 @@ VALUES = [
 
 
 def _render(source: str, value) -> str:
-    return Template(source).render(Context({"value": value}))
+    return Template("{% load dates %}" + source).render(Context({"value": value}))
 
 
 @pytest.mark.parametrize("value", VALUES)
@@ -50,3 +50,9 @@ def test_summer_time_is_applied():
         shown = _render("{{ value|day_time }}", datetime.datetime(2026, 7, 1, 8, 5, tzinfo=UTC))
 
     assert shown == "01.07.2026 10:05"
+
+
+def test_the_date_filters_must_be_loaded_to_be_used():
+    # They are not template builtins: a template shows where `day` comes from.
+    with pytest.raises(TemplateSyntaxError):
+        Template("{{ value|day }}")

@@ -3,7 +3,7 @@ from django.db import models
 from django.utils import translation
 
 from people.models import Migrant
-from sites.display import ChoiceDisplay
+from sites.django_overrides import ChoiceDisplay
 from tests.factories import MigrantFactory
 
 

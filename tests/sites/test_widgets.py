@@ -2,7 +2,7 @@ import pytest
 from django import forms
 from django.test.html import parse_html
 
-from sites.widgets import PlainSelect
+from sites.django_overrides import PlainSelect
 
 CHOICES = [("", "all"), ("active", "active"), (3, "Ayşe <Öztürk> & Co"), ('x"y', "quoted")]
 

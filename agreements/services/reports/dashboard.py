@@ -19,7 +19,8 @@ from agreements.models import Agreement, Goal
 from agreements.services.reviews import due_window
 from people.enums import CaseStatus
 from people.models import CounsellingSession, Migrant
-from sites.enums import Area, Role
+from people.services import case_holders
+from sites.enums import Area
 from sites.models import CounsellingCentre, User
 
 SESSION_WINDOW_DAYS = 30
@@ -169,14 +170,7 @@ def dashboard(*, centres: Iterable[CounsellingCentre], today: datetime.date) -> 
     # Everyone who counsels in scope, also with nothing to count yet; and whoever still
     # holds cases here after leaving the centre (a supervisor must see those first).
     holder_ids = {counsellor_id for _centre, counsellor_id in cells}
-    users = list(
-        User.objects.filter(
-            Q(pk__in=holder_ids)
-            | Q(memberships__centre_id__in=centre_ids, memberships__role=Role.COUNSELLOR)
-        )
-        .distinct()
-        .order_by("last_name", "first_name", "username")
-    )
+    users = list(case_holders(centre_ids, holding=False, also=holder_ids))
     by_counsellor = {user.pk: Figures() for user in users}
     by_centre = {centre.pk: Figures() for centre in centres}
     total = Figures()

@@ -1,0 +1,84 @@
+"""List filters of the agreements app (django-filter, as every list's filters).
+
+Each FilterSet validates its query: a value outside the choices is dropped by the form
+(and so not filtered by), never a server error.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from agreements.enums import AgreementStatus
+from agreements.models import Agreement, Step
+from agreements.services.reviews import due_reviews
+
+
+class AgreementFilter(django_filters.FilterSet):
+    """The agreement list: by status, and `mine=1` for the user's own agreements."""
+
+    status = django_filters.ChoiceFilter(choices=AgreementStatus.choices)
+    mine = django_filters.ChoiceFilter(choices=[("1", "1")], method="filter_mine")
+
+    class Meta:
+        model = Agreement
+        fields = []
+
+    def filter_mine(self, queryset, name, value):
+        return queryset.filter(counsellor=self.request.user)
+
+
+def _counsellor_filter(field_name: str) -> django_filters.TypedChoiceFilter:
+    return django_filters.TypedChoiceFilter(
+        label=_("Counsellor"),
+        field_name=field_name,
+        coerce=int,
+        empty_value=None,
+    )
+
+
+class _DueListFilter(django_filters.FilterSet):
+    """A due list by counsellor; the counsellors to offer come as a list or queryset."""
+
+    def __init__(self, *args, counsellors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["counsellor"].extra["choices"] = [("", _("all"))] + [
+            (user.pk, str(user)) for user in counsellors
+        ]
+        for field in self.form.fields.values():
+            field.widget.attrs["class"] = "form-select"
+
+
+class ReviewsDueFilter(_DueListFilter):
+    STATES = [
+        ("due", _("overdue or due within 7 days")),
+        ("overdue", _("overdue")),
+        ("soon", _("due within 7 days")),
+    ]
+    # Applied in filter_queryset: an empty or unknown state means "due", which
+    # django-filter's skipping of empty values could not express.
+    state = django_filters.ChoiceFilter(
+        label=_("Reviews"), choices=STATES, empty_label=None, method="filter_state"
+    )
+    counsellor = _counsellor_filter("counsellor_id")
+
+    class Meta:
+        model = Agreement
+        fields = []
+
+    def filter_state(self, queryset, name, value):
+        return queryset
+
+    def filter_queryset(self, queryset):
+        state = self.form.cleaned_data.get("state") or "due"
+        queryset = due_reviews(queryset, state=state, today=timezone.localdate())
+        return super().filter_queryset(queryset)
+
+
+class StepsDueFilter(_DueListFilter):
+    counsellor = _counsellor_filter("goal__agreement__counsellor_id")
+
+    class Meta:
+        model = Step
+        fields = []

@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from people.enums import (
+    AccessAction,
+)
+from people.models.migrants import Migrant
+from sites.django_overrides import ChoiceDisplay
+from sites.models import CounsellingCentre
+from sites.permissions import supervised_centre_ids
+
+
+class AccessLogQuerySet(models.QuerySet):
+    def visible_to(self, user) -> AccessLogQuerySet:
+        if not user.is_authenticated:
+            return self.none()
+        # The centres' supervisors read who accessed what.
+        return self.filter(centre_id__in=supervised_centre_ids(user))
+
+
+class AccessLog(ChoiceDisplay, models.Model):
+    """Who read or took away which personal data, and when."""
+
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT
+    )
+    centre = models.ForeignKey(
+        CounsellingCentre, verbose_name=_("counselling centre"), on_delete=models.CASCADE
+    )
+    migrant = models.ForeignKey(
+        Migrant,
+        verbose_name=_("client"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="access_log",
+    )
+    action = models.CharField(_("action"), max_length=16, choices=AccessAction)
+    detail = models.CharField(_("what"), max_length=300, blank=True)
+
+    objects = AccessLogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        ordering = ["-at"]
+        indexes = [
+            models.Index(fields=["centre", "-at"], name="accesslog_centre_at"),
+            models.Index(fields=["migrant", "-at"], name="accesslog_migrant_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d.%m.%Y %H:%M} {self.user} {self.get_action_display()}"
+
+
+class ErasureRequestQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ErasureRequestQuerySet:
+        return self.filter(migrant__in=Migrant.objects.visible_to(user))
+
+
+class ErasureRequest(ChoiceDisplay, models.Model):
+    """Anonymising a closed case: requested by a counsellor, carried out after a supervisor
+    approves (four eyes)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for approval")
+        APPROVED = "approved", _("approved and carried out")
+        REJECTED = "rejected", _("rejected")
+
+    migrant = models.ForeignKey(
+        Migrant, verbose_name=_("client"), on_delete=models.CASCADE, related_name="erasure_requests"
+    )
+    reason = models.TextField(_("reason"))
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("note on the decision"), blank=True)
+
+    objects = ErasureRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("erasure request")
+        verbose_name_plural = _("erasure requests")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["migrant"],
+                condition=Q(status="pending"),
+                name="integration_erasurerequest_one_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.migrant_id} {self.get_status_display()}"
+
+    def get_absolute_url(self) -> str:
+        return self.migrant.get_absolute_url()
