@@ -7,23 +7,13 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 
 from agreements.models import Agreement, Goal, Step
+from agreements.terms import AGREEMENT_TERMS, GOAL_TERMS, STEP_TERMS
 from sites.changes import display_field
 
-GOAL_FIELDS = ["area", "text", "text_own_words", "priority", "target_date", "status"]
-STEP_FIELDS = ["description", "responsible", "partner", "offer", "due_on", "status"]
-AGREEMENT_FIELDS = [
-    "situation_language",
-    "situation_schooling",
-    "situation_residence",
-    "situation_family",
-    "situation_work",
-    "strengths",
-    "valid_from",
-    "valid_until",
-    "review_interval_months",
-    "document_language",
-    "interpreter_present",
-]
+# The comparison shows the terms and, for goals and steps, how far they have come.
+GOAL_FIELDS = [*GOAL_TERMS, "status"]
+STEP_FIELDS = [*STEP_TERMS, "status"]
+AGREEMENT_FIELDS = list(AGREEMENT_TERMS)
 
 
 def series(agreement: Agreement, with_counsellors: bool = True):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.enums import Responsible
 from agreements.models import Agreement, Goal, GoalTemplate, Step
+from agreements.terms import AGREEMENT_TERMS, GOAL_TERMS, STEP_TERMS
 from people.enums import Language
 from sites.django_overrides import ConstraintsCheckedByTheForm
 from sites.enums import Area
@@ -49,20 +50,7 @@ class AgreementForm(ConstraintsCheckedByTheForm, RevisionForm):
 
     class Meta:
         model = Agreement
-        fields = [
-            "situation_language",
-            "situation_schooling",
-            "situation_residence",
-            "situation_family",
-            "situation_work",
-            "strengths",
-            "valid_from",
-            "valid_until",
-            "review_interval_months",
-            "document_language",
-            "interpreter_present",
-            "interpreter_name",
-        ]
+        fields = list(AGREEMENT_TERMS)
         widgets = {
             "valid_from": DateInput(),
             "valid_until": DateInput(),
@@ -119,7 +107,7 @@ def _future_date(value: datetime.date | None, years: int = 10) -> datetime.date 
 class GoalForm(RevisionForm):
     class Meta:
         model = Goal
-        fields = ["area", "text", "text_own_words", "priority", "target_date"]
+        fields = list(GOAL_TERMS)
         widgets = {
             "target_date": DateInput(),
             "text": forms.Textarea(attrs={"rows": 2}),
@@ -133,7 +121,7 @@ class GoalForm(RevisionForm):
 class StepForm(RevisionForm):
     class Meta:
         model = Step
-        fields = ["description", "responsible", "partner", "offer", "due_on", "status"]
+        fields = [*STEP_TERMS, "status"]
         widgets = {"due_on": DateInput(), "description": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, agreement: Agreement, **kwargs):

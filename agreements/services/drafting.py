@@ -27,6 +27,7 @@ from agreements.services.common import (
     revision_conflict,
     touch,
 )
+from agreements.terms import AGREEMENT_TERMS, GOAL_TERMS, STEP_TERMS
 from people.enums import CaseStatus, ChildCare
 from people.models import Consent, Migrant
 from sites.attribution import attributed
@@ -131,22 +132,7 @@ def create_agreement(*, user: User, migrant: Migrant) -> Agreement:
 
 
 # The draft's own fields the edit form may change, and the rules its form checks.
-AGREEMENT_FIELDS = frozenset(
-    {
-        "situation_language",
-        "situation_schooling",
-        "situation_residence",
-        "situation_family",
-        "situation_work",
-        "strengths",
-        "valid_from",
-        "valid_until",
-        "review_interval_months",
-        "document_language",
-        "interpreter_present",
-        "interpreter_name",
-    }
-)
+AGREEMENT_FIELDS = frozenset(AGREEMENT_TERMS)
 
 
 def _check_agreement_values(values: Mapping[str, Any]) -> None:
@@ -262,8 +248,9 @@ def add_goal_from_catalogue(*, user: User, agreement: Agreement, template: GoalT
         return goal
 
 
-GOAL_FIELDS = frozenset({"area", "text", "text_own_words", "priority", "target_date"})
-STEP_FIELDS = frozenset({"description", "responsible", "partner", "offer", "due_on", "status"})
+GOAL_FIELDS = frozenset(GOAL_TERMS)
+# On a draft the counsellor may also set a step's status (e.g. a step already done).
+STEP_FIELDS = frozenset((*STEP_TERMS, "status"))
 
 
 def _require_token(expected_revision: int | None) -> None:
