@@ -4,8 +4,10 @@ migration repairs what the old code left behind."""
 from __future__ import annotations
 
 import datetime
+import importlib
 
 import pytest
+from django.apps import apps
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
@@ -24,6 +26,8 @@ from sites.errors import RuleError
 from tests.factories import AgreementFactory, GoalFactory, MigrantFactory, SignedAgreementFactory
 
 pytestmark = pytest.mark.django_db
+
+repair = importlib.import_module("agreements.migrations.0010_repair_case_lifecycle")
 
 
 def _today() -> datetime.date:
@@ -267,3 +271,104 @@ def test_anonymising_ends_an_agreement_left_open_by_an_earlier_closing(counsello
         datetime.date(2026, 2, 20),
     )
     assert (active.closure_reason, draft.closure_reason) == ("", "")  # blanked with the rest
+
+
+# --- the repair migration -------------------------------------------------------------
+
+
+def test_the_repair_ends_agreements_of_closed_and_anonymised_cases(counsellor, centre):
+    closed = MigrantFactory(
+        centre=centre,
+        counsellor=counsellor,
+        status=CaseStatus.CLOSED,
+        closed_on=_day(-5),
+        closure_reason=ClosureReason.GOALS_REACHED,
+        closure_note="Ausbildung begonnen",
+    )
+    completed = SignedAgreementFactory(migrant=closed)
+    draft = AgreementFactory(migrant=closed, number="C-IV2")
+    _prepare(draft)
+    anonymised = MigrantFactory(
+        centre=centre,
+        counsellor=counsellor,
+        status=CaseStatus.CLOSED,
+        closed_on=_day(-3),
+        closure_reason=ClosureReason.MOVED,
+        anonymised_at=timezone.now(),
+    )
+    ended = SignedAgreementFactory(migrant=anonymised)
+    open_case = SignedAgreementFactory(migrant=MigrantFactory(centre=centre, counsellor=counsellor))
+
+    with translation.override("de"):
+        assert repair.end_agreements_of_closed_cases(apps, _today()) == 3
+    completed, draft, ended, open_case = _fresh(completed, draft, ended, open_case)
+    assert (completed.status, completed.ended_on, completed.closure_reason) == (
+        AgreementStatus.COMPLETED,
+        _day(-5),
+        "Fall abgeschlossen: Ziele erreicht – Ausbildung begonnen",
+    )
+    assert completed.next_review_on is None
+    assert (draft.status, draft.ended_on) == (AgreementStatus.ENDED_EARLY, _day(-5))
+    assert SignedDocument.objects.filter(agreement=draft).exists()
+    assert (ended.status, ended.ended_on, ended.closure_reason) == (
+        AgreementStatus.ENDED_EARLY,
+        _day(-3),
+        "",
+    )
+    assert open_case.status == AgreementStatus.ACTIVE
+    assert repair.end_agreements_of_closed_cases(apps, _today()) == 0
+
+
+def test_the_repair_moves_open_agreements_to_the_cases_counsellor(counsellor, colleague, centre):
+    # Handed over before handover moved agreements: the case is the colleague's.
+    migrant, v1, v2, v3 = _series(counsellor, centre)
+    Migrant.objects.filter(pk=migrant.pk).update(counsellor=colleague)
+
+    assert repair.move_agreements_to_the_cases_counsellor(apps) == 2
+    v1, v2, v3 = _fresh(v1, v2, v3)
+    assert [v.counsellor for v in (v1, v2, v3)] == [counsellor, colleague, colleague]
+    assert home_items(user=colleague)["reviews_overdue"] == [v2]
+    assert repair.move_agreements_to_the_cases_counsellor(apps) == 0
+
+
+def test_the_repair_releases_a_prepared_draft_stuck_beside_an_active_agreement(counsellor, centre):
+    migrant = MigrantFactory(centre=centre, counsellor=counsellor)
+    active = SignedAgreementFactory(migrant=migrant, number=f"{migrant.case_number}-IV1")
+    stuck = AgreementFactory(migrant=migrant, number=f"{migrant.case_number}-IV2")
+    _prepare(stuck)
+    # A prepared amendment of the active version can be signed: it stays prepared.
+    other = MigrantFactory(centre=centre, counsellor=counsellor)
+    signed = SignedAgreementFactory(migrant=other, number=f"{other.case_number}-IV1")
+    amendment = AgreementFactory(migrant=other, number=signed.number, version=2, predecessor=signed)
+    _prepare(amendment)
+    # A prepared first draft of a person with nothing active can be signed too.
+    alone = AgreementFactory(migrant=MigrantFactory(centre=centre, counsellor=counsellor))
+    _prepare(alone)
+
+    assert repair.release_stuck_prepared_drafts(apps) == 1
+    assert not SignedDocument.objects.filter(agreement=stuck).exists()
+    assert set(SignedDocument.objects.values_list("agreement", flat=True)) == {
+        amendment.pk,
+        alone.pk,
+    }
+    assert Agreement.objects.get(pk=stuck.pk).status == AgreementStatus.DRAFT
+    assert Agreement.objects.get(pk=active.pk).status == AgreementStatus.ACTIVE
+    assert repair.release_stuck_prepared_drafts(apps) == 0
+
+
+def test_running_the_whole_repair_twice_changes_nothing_the_second_time(
+    counsellor, colleague, centre
+):
+    migrant, *_versions = _series(counsellor, centre)
+    Migrant.objects.filter(pk=migrant.pk).update(counsellor=colleague)
+    closed = MigrantFactory(
+        centre=centre, counsellor=counsellor, status=CaseStatus.CLOSED, closed_on=_day(-1)
+    )
+    SignedAgreementFactory(migrant=closed)
+
+    repair.repair_case_lifecycle(apps, None)
+    after_first = list(Agreement.objects.order_by("pk").values())
+    documents = list(SignedDocument.objects.values_list("pk", flat=True))
+    repair.repair_case_lifecycle(apps, None)
+    assert list(Agreement.objects.order_by("pk").values()) == after_first
+    assert list(SignedDocument.objects.values_list("pk", flat=True)) == documents
