@@ -244,6 +244,24 @@ def test_a_draft_ended_unsigned_is_not_counted_as_an_agreement_ended_early(couns
     assert report.figure("agreements_ended_early") == 0
 
 
+def test_the_close_page_says_the_agreement_ends_and_why_a_date_is_refused(
+    client, counsellor, centre
+):
+    migrant = MigrantFactory(centre=centre, counsellor=counsellor, intake_on=_day(-100))
+    active = SignedAgreementFactory(migrant=migrant, signed_on=_day(-10), next_review_on=_day(80))
+    client.force_login(counsellor)
+    url = reverse("integration:migrant-close", args=[migrant.pk])
+    # The page speaks German (the site's language).
+    assert "Eine laufende Vereinbarung endet mit dem Fall" in client.get(url).content.decode()
+    early = client.post(url, {"closed_on": _day(-11).isoformat(), "reason": "moved"})
+    signed = _day(-10).strftime("%d.%m.%Y")
+    assert f"wurde am {signed} unterschrieben: Der Fall kann nicht" in early.content.decode()
+    assert Agreement.objects.get(pk=active.pk).status == AgreementStatus.ACTIVE
+
+    client.post(url, {"closed_on": _today().isoformat(), "reason": "goals_reached"})
+    assert Agreement.objects.get(pk=active.pk).status == AgreementStatus.COMPLETED
+
+
 # --- anonymising ----------------------------------------------------------------------
 
 
