@@ -10,11 +10,13 @@ import pytest
 from django.apps import apps
 from django.core import mail
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from agreements.enums import AgreementStatus
 from agreements.models import Agreement, SignedDocument
+from agreements.services.documents import attach_scan
 from agreements.services.drafting import create_agreement
 from agreements.services.reports import evaluation
 from agreements.services.reviews import home_items, reminder_digests, send_reminders
@@ -23,7 +25,13 @@ from people.enums import CaseStatus, ClosureReason
 from people.models import Migrant
 from people.services import close_case, reassign_case, reassign_caseload, reopen_case
 from sites.errors import RuleError
-from tests.factories import AgreementFactory, GoalFactory, MigrantFactory, SignedAgreementFactory
+from tests.factories import (
+    MINIMAL_PNG,
+    AgreementFactory,
+    GoalFactory,
+    MigrantFactory,
+    SignedAgreementFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -200,6 +208,24 @@ def test_closing_for_another_reason_ends_the_agreement_and_its_prepared_draft_ea
     assert home_items(user=counsellor)["reviews_overdue_count"] == 0
     client.force_login(counsellor)
     assert list(client.get(reverse("agreements:reviews-due")).context["page"]) == []
+
+
+def test_a_prepared_draft_ended_with_its_case_reads_as_never_signed_and_takes_no_scan(
+    client, counsellor, centre
+):
+    migrant, _v1, _v2, v3 = _series(counsellor, centre)
+    close_case(user=counsellor, migrant=migrant, closed_on=_today(), reason=ClosureReason.MOVED)
+    client.force_login(counsellor)
+    page = client.get(reverse("agreements:sign", args=[v3.pk])).content.decode()
+    assert "Diese Version wurde nie unterschrieben: Sie endete mit dem Fall." in page
+    assert reverse("agreements:scan-upload", args=[v3.pk]) not in page
+    with pytest.raises(RuleError):
+        attach_scan(
+            agreement=v3,
+            user=counsellor,
+            upload=SimpleUploadedFile("scan.png", MINIMAL_PNG, content_type="image/png"),
+        )
+    assert not SignedDocument.objects.get(agreement=v3).scan
 
 
 def test_closing_a_case_with_only_a_draft_ends_the_draft(counsellor, centre):
