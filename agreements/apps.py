@@ -7,4 +7,7 @@ class AgreementsConfig(AppConfig):
     verbose_name = _("Integration agreements")
 
     def ready(self) -> None:
-        from agreements import signals  # noqa: F401  (connects the receivers)
+        from agreements import (  # noqa: F401  (connects the receivers)
+            receivers,
+            signals,
+        )

@@ -140,8 +140,12 @@ class Agreement(ChoiceDisplay, models.Model):
                 condition=Q(review_interval_months__gte=1) & Q(review_interval_months__lte=6),
                 name="agreements_agreement_review_interval_range",
             ),
+            # Every version past the draft was signed, except a draft ended unsigned with
+            # its case (closed or anonymised), which says when it ended instead.
             models.CheckConstraint(
-                condition=Q(status=AgreementStatus.DRAFT) | Q(signed_on__isnull=False),
+                condition=Q(status=AgreementStatus.DRAFT)
+                | Q(signed_on__isnull=False)
+                | Q(status=AgreementStatus.ENDED_EARLY, ended_on__isnull=False),
                 name="agreements_agreement_signed_has_date",
             ),
         ]

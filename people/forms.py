@@ -357,7 +357,14 @@ class WithdrawConsentForm(forms.Form):
 
 class CloseCaseForm(forms.Form):
     closed_on = forms.DateField(label=_("Closed on"), widget=DateInput(), initial=_today)
-    reason = forms.ChoiceField(label=_("Reason"), choices=ClosureReason.choices)
+    reason = forms.ChoiceField(
+        label=_("Reason"),
+        choices=ClosureReason.choices,
+        help_text=_(
+            "An open agreement ends with the case: completed if the goals were reached, "
+            "otherwise ended early; a draft is ended unsigned."
+        ),
+    )
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
     )
@@ -378,7 +385,11 @@ class ReopenCaseForm(forms.Form):
 
 
 class ReassignForm(forms.Form):
-    counsellor = forms.ModelChoiceField(label=_("New counsellor"), queryset=None)
+    counsellor = forms.ModelChoiceField(
+        label=_("New counsellor"),
+        queryset=None,
+        help_text=_("The case's open agreements, their reviews and reminders go with it."),
+    )
 
     def __init__(self, *args, centre: CounsellingCentre, **kwargs):
         super().__init__(*args, **kwargs)
@@ -395,7 +406,11 @@ def _with_case_count(user: User) -> str:
 
 class CaseloadReassignForm(forms.Form):
     from_counsellor = forms.ModelChoiceField(label=_("All active cases of"), queryset=None)
-    to_counsellor = forms.ModelChoiceField(label=_("go to"), queryset=None)
+    to_counsellor = forms.ModelChoiceField(
+        label=_("go to"),
+        queryset=None,
+        help_text=_("The cases' open agreements, their reviews and reminders go with them."),
+    )
 
     def __init__(self, *args, centre: CounsellingCentre, **kwargs):
         super().__init__(*args, **kwargs)

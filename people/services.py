@@ -21,6 +21,7 @@ from people.models import (
     Migrant,
     Qualification,
 )
+from people.signals import case_closed, case_handed_over
 from sites.attribution import attributed
 from sites.changes import changes_since
 from sites.enums import Role
@@ -223,13 +224,23 @@ def close_case(
             raise RuleError(_("The case is already closed."))
         if closed_on < migrant.intake_on:
             raise RuleError(_("A case cannot be closed before its intake date."))
-        return _bump(
+        migrant = _bump(
             migrant,
             status=CaseStatus.CLOSED,
             closed_on=closed_on,
             closure_reason=reason,
             closure_note=note,
         )
+        # The case's open agreement ends with it (see agreements.receivers).
+        case_closed.send(
+            sender=Migrant,
+            migrant=migrant,
+            user=user,
+            closed_on=closed_on,
+            reason=reason,
+            note=note,
+        )
+        return migrant
 
 
 @attributed
@@ -250,6 +261,26 @@ def reopen_case(*, user: User, migrant: Migrant, note: str) -> Migrant:
         )
 
 
+def _hand_over(
+    migrants: list[Migrant], from_counsellor: User, to_counsellor: User, user: User
+) -> None:
+    """Give the (locked) cases to `to_counsellor`; their open agreements follow in the same
+    transaction (see agreements.receivers), in history with the same reason."""
+    reason = _("case handed over to %(name)s") % {"name": to_counsellor}
+    for migrant in migrants:
+        migrant._change_reason = reason
+        _bump(migrant, counsellor=to_counsellor)
+    if migrants:
+        case_handed_over.send(
+            sender=Migrant,
+            migrants=migrants,
+            from_counsellor=from_counsellor,
+            to_counsellor=to_counsellor,
+            user=user,
+            reason=reason,
+        )
+
+
 @attributed
 def reassign_case(*, user: User, migrant: Migrant, counsellor: User) -> Migrant:
     with transaction.atomic():
@@ -262,7 +293,9 @@ def reassign_case(*, user: User, migrant: Migrant, counsellor: User) -> Migrant:
         _check_counsellor(migrant.centre, counsellor)
         if migrant.counsellor_id == counsellor.pk:
             raise RuleError(_("The case is already assigned to this counsellor."))
-        return _bump(migrant, counsellor=counsellor)
+        previous = migrant.counsellor
+        _hand_over([migrant], previous, counsellor, user)
+        return migrant
 
 
 @attributed
@@ -280,8 +313,7 @@ def reassign_caseload(
                 centre=centre, counsellor=from_counsellor, status=CaseStatus.ACTIVE
             )
         )
-        for migrant in cases:
-            _bump(migrant, counsellor=to_counsellor)
+        _hand_over(cases, from_counsellor, to_counsellor, user)
         return len(cases)
 
 

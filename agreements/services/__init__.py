@@ -4,5 +4,6 @@
 - lifecycle: prepare for signing, sign, amend, complete, end early, discard
 - documents: the frozen PDF of a version, scans, verification codes
 - reviews: reviews, reminders
+- cases: what handing over, closing and anonymising a case do to its agreements
 - common: the row lock, draft rule and revision the first two share
 """

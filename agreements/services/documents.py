@@ -14,7 +14,6 @@ from PIL import Image, UnidentifiedImageError
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
-from agreements.enums import AgreementStatus
 from agreements.fingerprint import content_fingerprint
 from agreements.models import Agreement, SignedDocument
 from agreements.pdf import render_agreement_pdf
@@ -101,7 +100,8 @@ def attach_scan(*, agreement: Agreement, user: User, upload) -> SignedDocument:
     with transaction.atomic():
         agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
         document = SignedDocument.objects.filter(agreement=agreement).first()
-        if document is None or agreement.status == AgreementStatus.DRAFT:
+        # Not signed: a draft, or a draft ended unsigned with its case.
+        if document is None or agreement.signed_on is None:
             raise RuleError(_("A scan can be added once the signature has been recorded."))
         old_name = document.scan.name if document.scan else ""
         document.scan.save(

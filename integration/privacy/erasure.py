@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement, Goal, GoalOutcome, Review, SignedDocument, Step
+from agreements.services.cases import end_open_agreements
 
 # Stored instead of required free texts (names, goal texts ...). Data, not UI text: it
 # reads the same in every language the UI is shown in.
@@ -93,7 +94,7 @@ def decide_erasure(
     locked.decision_note = note.strip()
     locked.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
     if approve:
-        anonymise_migrant(migrant=locked.migrant)
+        anonymise_migrant(migrant=locked.migrant, user=user)
     return locked
 
 
@@ -207,7 +208,7 @@ def scrubbed_fields(model: type[models.Model]) -> set[str]:
 
 
 @transaction.atomic
-def anonymise_migrant(*, migrant: Migrant) -> Migrant:
+def anonymise_migrant(*, migrant: Migrant, user=None) -> Migrant:
     """Remove the personal data of a closed case from live rows, history rows and files.
 
     Idempotent: an anonymised case is returned unchanged. Uploaded files are deleted once
@@ -218,6 +219,15 @@ def anonymise_migrant(*, migrant: Migrant) -> Migrant:
         return migrant
     if migrant.status != CaseStatus.CLOSED:
         raise RuleError(_("Only a closed case can be anonymised."))
+    # Closing ends the agreement today; a case closed before that rule may still hold an
+    # open one. It ends first, so the blanking below also reaches its ending's texts.
+    end_open_agreements(
+        user=user,
+        migrant=migrant,
+        ended_on=migrant.closed_on or timezone.localdate(),
+        reason=migrant.closure_reason,
+        date_settled=True,
+    )
     rows = PersonRows(migrant.pk)
 
     person = _person_scrub(migrant, _placeholder())

@@ -207,9 +207,12 @@ def test_anonymising_keeps_what_the_statistics_need(graph):
     assert migrant.anonymised_at is not None
     assert migrant.case_number.startswith(PLACEHOLDER_PREFIX)
     assert (migrant.first_name, migrant.last_name, migrant.phone) == ("", ANONYMISED, "")
-    assert sorted(Agreement.objects.filter(migrant=migrant).values_list("version", "status")) == [
-        (1, AgreementStatus.ACTIVE),
-        (2, AgreementStatus.DRAFT),
+    # Closed by hand here, so its agreements were still open: anonymising ended them.
+    assert sorted(
+        Agreement.objects.filter(migrant=migrant).values_list("version", "status", "ended_on")
+    ) == [
+        (1, AgreementStatus.ENDED_EARLY, datetime.date(2026, 10, 1)),
+        (2, AgreementStatus.ENDED_EARLY, datetime.date(2026, 10, 1)),
     ]
     assert sorted(
         Goal.objects.filter(agreement__migrant=migrant).values_list("area", "status")

@@ -162,7 +162,8 @@ def _agreement_figures(by_centre, centre_ids, date_from, date_to) -> None:
     first = signed & Q(version=1)
     intake_known = first & Q(migrant__intake_on__lte=F("signed_on"))
     completed = Q(status=AgreementStatus.COMPLETED, ended_on__range=period)
-    ended = Q(status=AgreementStatus.ENDED_EARLY, ended_on__range=period)
+    # A draft ended unsigned with its case was never an agreement: not counted as ended.
+    ended = Q(status=AgreementStatus.ENDED_EARLY, ended_on__range=period, signed_on__isnull=False)
     migrant = "migrant"
     rows = (
         Agreement.objects.filter(centre_id__in=centre_ids)
