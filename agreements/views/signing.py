@@ -11,7 +11,7 @@ from agreements.enums import AgreementStatus
 from agreements.forms.drafting import SignatureForm
 from agreements.forms.signing import ScanForm
 from agreements.pdf import render_agreement_pdf
-from agreements.services.documents import attach_scan
+from agreements.services.documents import attach_scan, ensure_signed_document
 from agreements.services.lifecycle import prepare_for_signing, sign_agreement
 from agreements.views.helpers import visible_agreement
 from people.access import log_access
@@ -21,6 +21,14 @@ from sites.http import form_status
 
 # What the signing pages show beside the agreement.
 SIGNING_RELATED = ("migrant", "centre", "counsellor")
+
+
+def _document(agreement):
+    """The version's frozen PDF; a signed version without one (generated data) gets it now."""
+    document = getattr(agreement, "signed_document", None)
+    if document is None and agreement.status != AgreementStatus.DRAFT:
+        document = ensure_signed_document(agreement=agreement)
+    return document
 
 
 def _attachment(content: bytes, filename: str, content_type: str) -> HttpResponse:
@@ -35,7 +43,7 @@ def _attachment(content: bytes, filename: str, content_type: str) -> HttpRespons
 def sign(request: HttpRequest, pk: int) -> HttpResponse:
     """Print, then record the signatures, then keep the scan."""
     agreement = visible_agreement(request, pk, related=SIGNING_RELATED)
-    document = getattr(agreement, "signed_document", None)
+    document = _document(agreement)
     form = SignatureForm(
         request.POST or None,
         initial={
@@ -101,7 +109,7 @@ def prepare(request: HttpRequest, pk: int) -> HttpResponse:
 
 def frozen_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = visible_agreement(request, pk, related=SIGNING_RELATED)
-    document = getattr(agreement, "signed_document", None)
+    document = _document(agreement)
     if document is None or not document.pdf:
         raise Http404
     with document.pdf.open("rb") as handle:
