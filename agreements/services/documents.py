@@ -14,9 +14,11 @@ from PIL import Image, UnidentifiedImageError
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
+from agreements.enums import AgreementStatus
 from agreements.fingerprint import content_fingerprint
 from agreements.models import Agreement, SignedDocument
 from agreements.pdf import render_agreement_pdf
+from agreements.services.common import lock
 from agreements.services.verification import new_verification_code, verification_url
 from sites.errors import RuleError
 from sites.models import User
@@ -43,6 +45,41 @@ def freeze_pdf(*, agreement: Agreement, user: User) -> SignedDocument:
     document.pdf.save(f"{agreement.number}-v{agreement.version}.pdf", ContentFile(pdf), save=False)
     document.save()
     return document
+
+
+def ensure_signed_document(*, agreement: Agreement) -> SignedDocument:
+    """The frozen PDF of a signed version, made from the version's content if it has none.
+
+    Versions loaded by the generator (the demo, benchmarks) or recorded before PDFs were
+    frozen were signed without a stored document; this stores one the first time it is
+    asked for, so every signed version opens as its PDF. A draft is never frozen here:
+    `lifecycle.prepare_for_signing` does that and locks it. Idempotent under concurrency:
+    the second caller waits on the agreement's row lock and gets the first one's document
+    (and the one-to-one column refuses a second row for any writer that skips the lock).
+    """
+    with transaction.atomic():
+        agreement = lock(agreement)
+        existing = SignedDocument.objects.filter(agreement=agreement).first()
+        if existing is not None:
+            return existing
+        # A draft, or a draft ended unsigned with its case: nothing was signed, nothing to keep.
+        if agreement.status == AgreementStatus.DRAFT or agreement.signed_on is None:
+            raise RuleError(
+                _("Prepare the agreement for signing first: the printed PDF is what is signed.")
+            )
+        # Signed before this document existed: the version's counsellor prepared the paper,
+        # before the signature (its last draft state in history, else the signing day).
+        document = freeze_pdf(agreement=agreement, user=agreement.counsellor)
+        last_draft = (
+            agreement.history.filter(status=AgreementStatus.DRAFT)
+            .order_by("-history_date")
+            .values_list("history_date", flat=True)
+            .first()
+        )
+        if last_draft is not None:
+            SignedDocument.objects.filter(pk=document.pk).update(prepared_at=last_draft)
+            document.prepared_at = last_draft
+        return document
 
 
 def sniff_scan_type(head: bytes) -> str | None:

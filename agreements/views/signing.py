@@ -13,7 +13,7 @@ from agreements.enums import AgreementStatus
 from agreements.forms.drafting import SignatureForm
 from agreements.forms.signing import ScanForm
 from agreements.pdf import render_agreement_pdf
-from agreements.services.documents import attach_scan
+from agreements.services.documents import attach_scan, ensure_signed_document
 from agreements.services.lifecycle import prepare_for_signing, sign_agreement
 from agreements.views.helpers import visible_agreement
 from people.access import log_access
@@ -23,6 +23,14 @@ from sites.http import form_status
 
 # What the signing pages show beside the agreement.
 SIGNING_RELATED = ("migrant", "centre", "counsellor")
+
+
+def _document(agreement):
+    """The version's frozen PDF; a signed version without one (generated data) gets it now."""
+    document = getattr(agreement, "signed_document", None)
+    if document is None and agreement.signed_on is not None:
+        document = ensure_signed_document(agreement=agreement)
+    return document
 
 
 def _attachment(content: bytes, filename: str, content_type: str) -> FileResponse:
@@ -38,7 +46,7 @@ def _attachment(content: bytes, filename: str, content_type: str) -> FileRespons
 def sign(request: HttpRequest, pk: int) -> HttpResponse:
     """Print, then record the signatures, then keep the scan."""
     agreement = visible_agreement(request, pk, related=SIGNING_RELATED)
-    document = getattr(agreement, "signed_document", None)
+    document = _document(agreement)
     form = SignatureForm(
         request.POST or None,
         initial={
@@ -104,7 +112,7 @@ def prepare(request: HttpRequest, pk: int) -> HttpResponse:
 
 def frozen_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = visible_agreement(request, pk, related=SIGNING_RELATED)
-    document = getattr(agreement, "signed_document", None)
+    document = _document(agreement)
     if document is None or not document.pdf:
         raise Http404
     with document.pdf.open("rb") as handle:

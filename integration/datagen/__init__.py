@@ -28,6 +28,7 @@ from django.db import connection, connections, transaction
 from django.db.models import Max
 
 from agreements.services.reports.snapshots import forget as forget_figures
+from integration.datagen.agreements import Showcase
 from integration.datagen.people import HISTORY_YEARS, PeopleGenerator
 from integration.datagen.sites import Country, build_country, default_centre_count
 from integration.datagen.tables import (
@@ -81,12 +82,14 @@ def generate(
     country: Country | None = None,
     assignments: list[tuple[int, int]] | None = None,
     history_years: float = HISTORY_YEARS,
+    showcase: dict[int, Showcase] | None = None,
 ) -> Report:
     """Adds `migrants` people with their files to the default database.
 
     The people go to new centres made for them, or to the given `country`'s centres, to
     counsellors drawn at random or by `assignments` ((counsellor id, centre index) per
-    person); their intakes spread over the last `history_years`.
+    person); their intakes spread over the last `history_years`. The people at the
+    indexes of `showcase` show what it asks for.
     """
     started = time.monotonic()
     today = today or datetime.date.today()
@@ -126,6 +129,7 @@ def generate(
         first_ids=first_ids,
         assignments=assignments,
         history_years=history_years,
+        showcase=showcase,
     )
     sink = sink_for()
     tables = [spec.table for spec in specs.values()] + [

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from agreements.models import Agreement, Goal, GoalOutcome, Review, Step
 from integration.datagen import pools
 from integration.datagen.tables import COLUMNS, col
 from people.models import Migrant
+from sites.enums import Area
 
 if TYPE_CHECKING:
     from integration.datagen.people import Chunk
@@ -75,6 +77,18 @@ G_STATUS, G_TARGET, G_AREA = col(Goal, "status"), col(Goal, "target_date"), col(
 S_STATUS, S_DONE = col(Step, "status"), col(Step, "done_on")
 
 
+@dataclass(frozen=True)
+class Showcase:
+    """What one person's file shows on purpose, so the demo's tour and tests find it: an
+    open case whose agreement has `versions` signed versions (each amendment adds a goal,
+    with its reason), every goal in the person's own words, a referral to an offer, the
+    agreement printed beside German in `language`, a named professional interpreter."""
+
+    versions: int = 1
+    language: str = ""
+    interpreter: bool = False
+
+
 class AgreementsMixin:
     """Part of PeopleGenerator: expects `rng`, `ids`, `specs` and `today`."""
 
@@ -91,6 +105,8 @@ class AgreementsMixin:
         candidates: list,
         consent_by_partner: dict,
         interpreter_needed: bool,
+        interpreter_name: str,
+        show: Showcase | None,
         n_children: int,
         n_quals: int,
     ) -> datetime.datetime:
@@ -145,6 +161,8 @@ class AgreementsMixin:
         ) -> list:
             made = []
             count = min(len(steps_pool), pick((1, 1, 2, 2, 2, 3)))
+            if show:
+                count = len(steps_pool)
             for position, (text, responsible, kind) in enumerate(steps_pool[:count]):
                 partner_id = centre.partners.get(kind) if responsible == "partner" else None
                 if responsible == "partner" and partner_id is None:
@@ -172,6 +190,11 @@ class AgreementsMixin:
             agreement_id: int, area: str, position: int, created: datetime.datetime, base_ord: int
         ) -> tuple[list, list]:
             text, steps_pool = pick(pools.GOALS[area])
+            if show:  # the catalogue goal with a referral, if the area has one
+                text, steps_pool = next(
+                    (goal for goal in pools.GOALS[area] if any(s[1] == "partner" for s in goal[1])),
+                    (text, steps_pool),
+                )
             own_words = pick(pools.OWN_WORDS[area])
             row = [
                 self.ids[Goal].take(),
@@ -179,7 +202,7 @@ class AgreementsMixin:
                 new_key(),
                 area,
                 text,
-                own_words if rand() < 0.5 else "",
+                own_words if rand() < 0.5 or show else "",
                 pick((1, 2, 2, 3)),
                 fromord(base_ord + 90 + int(rand() * 270)),
                 "open",
@@ -191,6 +214,8 @@ class AgreementsMixin:
 
         versions: list[tuple[list, list]] = []  # (agreement row, [(goal row, [step rows])])
         created_ord = intake_ord + 7 + int(rand() * 38)
+        if show:
+            created_ord = intake_ord + 7
         if created_ord >= end_ord - 1:
             created_ord = intake_ord + (end_ord - intake_ord) // 2
         version = 1
@@ -218,12 +243,18 @@ class AgreementsMixin:
             row[A["review_interval_months"]] = interval
             row[A["document_language"]] = language if language in DOCUMENT_LANGUAGES else ""
             row[A["interpreter_present"]] = interpreter_needed
-            row[A["interpreter_name"]] = (
-                "Dolmetscherdienst der Kommune" if interpreter_needed else ""
-            )
+            row[A["interpreter_name"]] = interpreter_name if interpreter_needed else ""
             row[A["signed_place"]] = ""
             row[A["signed_by_migrant"]] = row[A["signed_by_counsellor"]] = False
-            row[A["amendment_reason"]] = pick(pools.AMENDMENT_REASONS) if predecessor else ""
+            # The tour's amendments each add a goal in an area not yet agreed, for its reason.
+            added = None
+            if show and predecessor:
+                used = {goal[G_AREA] for goal, _ in versions[-1][1]}
+                added = next(item for item in pools.SHOWCASE_AMENDMENTS if item[0] not in used)
+            if added:
+                row[A["amendment_reason"]] = added[1]
+            else:
+                row[A["amendment_reason"]] = pick(pools.AMENDMENT_REASONS) if predecessor else ""
             row[A["closure_reason"]] = ""
             row[A["revision"]] = 1
             row[A["created_at"]] = created
@@ -232,7 +263,7 @@ class AgreementsMixin:
             goals: list[tuple[list, list]] = []
             if predecessor is None:
                 wanted = pick((2, 3, 3, 4, 4, 5))
-                areas: list[str] = []
+                areas: list[str] = [Area.LANGUAGE] if show else []
                 for _ in range(40):
                     area = pick(candidates)
                     if area not in areas:
@@ -244,7 +275,7 @@ class AgreementsMixin:
             else:
                 # An amendment copies every goal and step with its key, so versions compare.
                 previous_goals = versions[-1][1]
-                drop = len(previous_goals) > 2 and rand() < 0.15
+                drop = len(previous_goals) > 2 and rand() < 0.15 and not show
                 for position, (goal, steps) in enumerate(previous_goals):
                     if drop and position == len(previous_goals) - 1:
                         continue
@@ -264,7 +295,11 @@ class AgreementsMixin:
                         )
                         copied_steps.append(step_copy)
                     goals.append((copy, copied_steps))
-                if rand() < 0.35:
+                if added:
+                    goals.append(
+                        make_goal(agreement_id, added[0], len(goals), created, created_ord)
+                    )
+                elif rand() < 0.35:
                     used = {goal[G_AREA] for goal, _ in goals}
                     area = pick(candidates)
                     if area not in used:
@@ -280,6 +315,8 @@ class AgreementsMixin:
             else:
                 # An amendment in progress: the previous version stays the active one.
                 unsigned = not closed and rand() < 0.12
+            if show:
+                unsigned = False
             if unsigned:
                 break
             signed = at(signed_ord)
@@ -298,6 +335,9 @@ class AgreementsMixin:
             # Is there an amendment later on?
             amend_ord = signed_ord + 90 + int(rand() * 240)
             amend = version < 3 and amend_ord < end_ord - 15 and rand() < 0.25
+            if show:
+                amend_ord = signed_ord + 90 + int(rand() * 30)
+                amend = version < show.versions and amend_ord < end_ord - 15
             period_end = amend_ord if amend else end_ord
             self._reviews(
                 out,

@@ -3,18 +3,29 @@ the fixed logins the README, the tests and operators rely on.
 
 Idempotent: centres, logins and people that exist stay as they are; a second run adds
 nothing. Deterministic for a seed and a day (dates are relative to `today`).
+
+The tour: berater's first cases show on purpose what the demo is for (SHOWCASE). Signed
+versions open as their frozen PDFs: seed_demo freezes those of the tour and the newest of
+the demo logins' centres; every other signed version is frozen the first time it is opened
+(`ensure_signed_document`), because rendering all of them would take minutes.
 """
 
 from __future__ import annotations
 
 import datetime
 import random
+import time
 from collections.abc import Callable
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import QuerySet
 
+from agreements.enums import AgreementStatus
+from agreements.models import Agreement
+from agreements.services.documents import ensure_signed_document
 from integration.datagen import Report, generate, places, reset_sequences
+from integration.datagen.agreements import Showcase
 from integration.datagen.sites import (
     DEMO_PASSWORD,
     SERVICE_CYCLE,
@@ -23,6 +34,7 @@ from integration.datagen.sites import (
     create_centres,
     load_centres,
 )
+from people.models import Migrant
 from sites.enums import Role
 from sites.models import CounsellingCentre, Membership, Municipality, User
 
@@ -41,6 +53,16 @@ LOGINS = [
     ("berater-leipzig", "Lea", "Leipziger", "L", Role.COUNSELLOR, "Berater/in, Leipzig"),
 ]
 ADMIN = ("admin", "Ada", "Admin", "Administration (Django-Admin)")
+# berater's first cases, in order of intake: an Arabic-speaking person with a named
+# interpreter whose agreement was signed, amended and signed again twice (three versions);
+# then one whose agreement is printed in English beside German.
+SHOWCASE = (Showcase(versions=3, language="ar", interpreter=True), Showcase(language="en"))
+# The centres of the demo logins: their signed versions are frozen by seed_demo.
+LOGIN_CENTRES = ("LU", "L")
+# Rendering one PDF takes 0.3-0.7 s and the two centres have about 130 signed versions
+# (more than a minute): seed_demo freezes the tour's 4 and the newest signed version of this
+# many more people, so it stays within 15 s; the rest are frozen on first request.
+FROZEN_BY_SEED = 8
 
 
 def demo_plans() -> list[tuple[str, str, str]]:
@@ -107,8 +129,11 @@ def seed_demo(
     seed: int = DEMO_SEED,
     today: datetime.date | None = None,
     log: Callable[[str], None] = lambda message: None,
+    documents: int | None = FROZEN_BY_SEED,
 ) -> Report | None:
-    """The demo sites and logins, and people for every demo centre that has none yet."""
+    """The demo sites and logins, people for every demo centre that has none yet, and the
+    frozen PDFs of the tour and of `documents` more signed versions (see FROZEN_BY_SEED;
+    None freezes none)."""
     today = today or datetime.date.today()
     logins = seed_demo_sites(seed=seed, today=today)
     codes = [code for _, code, _ in demo_plans()]
@@ -119,20 +144,69 @@ def seed_demo(
         .values_list("pk", flat=True)
     )
     centres = [centre for centre in load_centres(ids) if centre.counsellor_ids]
-    if not centres:
-        return None
-    assignments = caseloads(centres, logins["berater"].pk)
-    # Shuffled, so that intake dates (spread by position) mix the centres and counsellors.
-    random.Random(seed).shuffle(assignments)
-    return generate(
-        migrants=len(assignments),
-        seed=seed,
-        today=today,
-        country=Country(centres=centres),
-        assignments=assignments,
-        history_years=HISTORY_YEARS,
-        log=log,
+    report = None
+    if centres:
+        berater = logins["berater"].pk
+        assignments = caseloads(centres, berater)
+        # Shuffled, so that intake dates (spread by position) mix the centres and counsellors.
+        random.Random(seed).shuffle(assignments)
+        # The earliest intakes of berater: a long enough file for three signed versions.
+        firsts = [index for index, (user, _) in enumerate(assignments) if user == berater]
+        report = generate(
+            migrants=len(assignments),
+            seed=seed,
+            today=today,
+            country=Country(centres=centres),
+            assignments=assignments,
+            history_years=HISTORY_YEARS,
+            log=log,
+            showcase=dict(zip(firsts, SHOWCASE, strict=False)),
+        )
+    if documents is not None:
+        started = time.monotonic()
+        frozen = freeze_demo_documents(limit=documents)
+        log(f"{frozen} signed versions frozen as PDFs in {time.monotonic() - started:.1f} s")
+    return report
+
+
+def showcase_people() -> QuerySet[Migrant]:
+    """The people of the tour, in the order of SHOWCASE."""
+    return Migrant.objects.filter(counsellor__username="berater").order_by("intake_on", "pk")[
+        : len(SHOWCASE)
+    ]
+
+
+def documents_to_freeze(limit: int = FROZEN_BY_SEED) -> list[int]:
+    """Ids of the signed versions seed_demo freezes: every one of the tour, then the current
+    signed version of the `limit` people of the login centres signed most recently. The same
+    set on every run, whatever was opened in between, so a second run renders nothing."""
+    signed = Agreement.objects.filter(centre__code__in=LOGIN_CENTRES).exclude(
+        status=AgreementStatus.DRAFT
     )
+    tour = list(
+        signed.filter(migrant__in=list(showcase_people()))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    newest = (
+        signed.exclude(status=AgreementStatus.SUPERSEDED)
+        .exclude(pk__in=tour)
+        .order_by("-signed_on", "-pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return tour + list(newest)
+
+
+def freeze_demo_documents(*, limit: int = FROZEN_BY_SEED) -> int:
+    """Freezes the PDFs of `documents_to_freeze` that have none yet; returns how many."""
+    missing = Agreement.objects.filter(
+        pk__in=documents_to_freeze(limit), signed_document__isnull=True
+    ).order_by("pk")
+    frozen = 0
+    for agreement in missing:
+        ensure_signed_document(agreement=agreement)
+        frozen += 1
+    return frozen
 
 
 def caseloads(centres, berater_id: int) -> list[tuple[int, int]]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from agreements.models import Agreement, Goal, Step
 from integration.datagen import places, pools
-from integration.datagen.agreements import TIMES, YEAR_DAYS, AgreementsMixin
+from integration.datagen.agreements import TIMES, YEAR_DAYS, AgreementsMixin, Showcase
 from integration.datagen.sites import Country, ascii_letters
 from integration.datagen.tables import COLUMNS, TableSpec, col
 from people.models import (
@@ -90,6 +90,7 @@ class PeopleGenerator(AgreementsMixin):
         first_ids: dict[type, int],
         assignments: list[tuple[int, int]] | None = None,
         history_years: float = HISTORY_YEARS,
+        showcase: dict[int, Showcase] | None = None,
     ):
         self.rng = rng
         self.country = country
@@ -100,6 +101,8 @@ class PeopleGenerator(AgreementsMixin):
         self.counsellors = country.counsellors
         # (counsellor id, centre index) per person, where the caseloads are fixed
         self.assignments = assignments
+        # person index -> what that person's file shows on purpose (the demo's tour)
+        self.showcase = showcase or {}
         self.case_numbers: dict[tuple[int, int], int] = {}
         self.start_ord = today.toordinal() - int(history_years * YEAR_DAYS)
         self.origins = [origin for origin in pools.ORIGINS for _ in range(origin[1])]
@@ -184,7 +187,11 @@ class PeopleGenerator(AgreementsMixin):
         else:
             counsellor_id, centre_index = pick(self.counsellors)
         centre = self.country.centres[centre_index]
-        nationality, _, language, spoken, statuses, basis = pick(self.origins)
+        show = self.showcase.get(index)
+        origins = self.origins
+        if show and show.language:
+            origins = [origin for origin in origins if origin[2] == show.language]
+        nationality, _, language, spoken, statuses, basis = pick(origins)
         names = pools.NAMES[language]
         if language in pools.NATIVE_NAMES and rand() < 0.1:
             names = pools.NATIVE_NAMES[language]
@@ -212,6 +219,8 @@ class PeopleGenerator(AgreementsMixin):
             arrival_on = fromord(max(arrival_ord, birth_ord + 1))
         level = pick(pools.GERMAN_LEVELS)
         interpreter_needed = level in ("none", "A1") and rand() < 0.6
+        if show and show.interpreter:
+            level, interpreter_needed = "A1", True
         residence = pick(statuses)
         issued = valid_until = None
         base_ord = (arrival_on or intake).toordinal()
@@ -234,6 +243,8 @@ class PeopleGenerator(AgreementsMixin):
         closed = today_ord - intake_ord > 45 and rand() < min(
             0.95, max(0.03, (age_years - 0.5) / 2.5)
         )
+        if show:
+            closed = False  # the tour shows an agreement in force
         closed_ord = intake_ord + 30 + int(rand() * (today_ord - intake_ord - 31)) if closed else 0
         end_ord = closed_ord or today_ord
         search = " ".join(
@@ -391,6 +402,19 @@ class PeopleGenerator(AgreementsMixin):
         interpreter = "none"
         if interpreter_needed:
             interpreter = pick(("professional", "professional", "volunteer", "family"))
+            if show and show.interpreter:
+                interpreter = "professional"
+        # A person keeps one named interpreter; a family member is not named.
+        interpreter_name = ""
+        if interpreter in ("professional", "volunteer"):
+            interpreter_name = pick(pools.INTERPRETERS.get(language, pools.INTERPRETERS_ANY))
+        elif interpreter == "family":
+            interpreter_name = "Familienangehörige/r"
+        interpreted = (
+            f" Gedolmetscht von {interpreter_name}."
+            if interpreter in ("professional", "volunteer")
+            else ""
+        )
         for number, day_ord in enumerate([intake_ord, *days]):
             day = fromord(day_ord)
             topic = pick(candidates)
@@ -414,7 +438,7 @@ class PeopleGenerator(AgreementsMixin):
                     language if interpreter != "none" else "",
                     interpreter == "family" and rand() < 0.1,
                     self._topics_json(topics),
-                    pick(pools.SESSION_NOTES),
+                    pick(pools.SESSION_NOTES) + interpreted,
                     pick(pools.NEXT_STEPS),
                     next_appointment,
                     held_at,
@@ -423,7 +447,7 @@ class PeopleGenerator(AgreementsMixin):
 
         # --- agreements ----------------------------------------------------------------
         last_change = None
-        if length > 10 and rand() < 0.88:
+        if length > 10 and (rand() < 0.88 or show):
             last_change = self._agreements(
                 out,
                 migrant=migrant,
@@ -435,6 +459,8 @@ class PeopleGenerator(AgreementsMixin):
                 candidates=candidates,
                 consent_by_partner=consent_by_partner,
                 interpreter_needed=interpreter_needed,
+                interpreter_name=interpreter_name,
+                show=show,
                 n_children=n_children,
                 n_quals=n_quals,
             )

@@ -367,3 +367,24 @@ OWN_WORDS = {
     Area.MONEY: ["Ich will meine Rechnungen bezahlen können."],
     Area.PARTICIPATION: ["Ich möchte Leute kennenlernen."],
 }
+# Interpreters by the language they interpret (names as the centre notes them); a person
+# keeps one interpreter for sessions and agreements.
+INTERPRETERS = {
+    "ar": ["Rana Haddad", "Samir Khoury", "Lina Mansour"],
+    "fa": ["Farida Ahmadi", "Reza Karimi"],
+    "tr": ["Aylin Demir", "Mehmet Yıldız"],
+    "ru": ["Tatjana Petrowa", "Sergej Wolkow"],
+    "uk": ["Olena Kowalenko", "Andrij Schewtschenko"],
+    "ti": ["Senait Tesfaye", "Yonas Gebremedhin"],
+    "so": ["Hodan Ali", "Abdirahman Farah"],
+    "en": ["Grace Mensah", "Samuel Okafor"],
+}
+INTERPRETERS_ANY = ["Miriam Schulz", "Daniel Weber", "Elif Kaya", "Ana Popescu"]
+# Amendments of the demo's three-version agreement: each adds a goal in this area, for this
+# reason (the first area not yet among the person's goals).
+SHOWCASE_AMENDMENTS = [
+    (Area.WORK, "Integrationskurs abgeschlossen, Ziel Arbeit ergänzt."),
+    (Area.RECOGNITION, "Zeugnisse aus dem Herkunftsland gefunden, Ziel Anerkennung ergänzt."),
+    (Area.EDUCATION, "Interesse an einer Ausbildung, Ziel Ausbildung ergänzt."),
+    (Area.HOUSING, "Familie zieht nach, Ziel Wohnung ergänzt."),
+]

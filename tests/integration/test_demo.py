@@ -4,6 +4,7 @@ has to show, coherent, and idempotent."""
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.models import Count, F
@@ -48,10 +49,18 @@ MODELS = [
 
 
 @pytest.fixture(scope="module", autouse=True)
-def demo(django_db_setup, django_db_blocker):
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     """One demo for the module (it takes seconds), rolled back afterwards."""
+    # The PDFs seed_demo freezes go to a throwaway directory, not the project's var/.
+    storages = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path_factory.mktemp("private"), "base_url": None},
+        },
+    }
     with django_db_blocker.unblock(), transaction.atomic():
-        with override_settings(PASSWORD_HASHERS=[FAST_HASHER]):
+        with override_settings(PASSWORD_HASHERS=[FAST_HASHER], STORAGES=storages):
             seed_demo(today=TODAY)
         # Checked once here: each test's rollback would bring the deferred checks back.
         connection.check_constraints()
