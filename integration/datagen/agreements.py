@@ -318,6 +318,16 @@ class AgreementsMixin:
             if show:
                 unsigned = False
             if unsigned:
+                if closed:
+                    # Closing a case ends its draft unsigned, as the service does.
+                    row[A["status"]] = "ended_early"
+                    row[A["ended_on"]] = fromord(end_ord)
+                    row[A["closure_reason"]] = pick(pools.ENDING_REASONS["ended_early"])
+                    row[A["next_review_on"]] = None
+                    ended = at(end_ord)
+                    if ended <= row[A["updated_at"]]:
+                        ended = row[A["updated_at"]] + datetime.timedelta(minutes=10)
+                    change(row, ended)
                 break
             signed = at(signed_ord)
             row[A["status"]] = "active"

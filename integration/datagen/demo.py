@@ -180,9 +180,10 @@ def documents_to_freeze(limit: int = FROZEN_BY_SEED) -> list[int]:
     """Ids of the signed versions seed_demo freezes: every one of the tour, then the current
     signed version of the `limit` people of the login centres signed most recently. The same
     set on every run, whatever was opened in between, so a second run renders nothing."""
-    signed = Agreement.objects.filter(centre__code__in=LOGIN_CENTRES).exclude(
-        status=AgreementStatus.DRAFT
-    )
+    # Signed: a draft ended unsigned with its case has no signature and no paper to keep.
+    signed = Agreement.objects.filter(
+        centre__code__in=LOGIN_CENTRES, signed_on__isnull=False
+    ).exclude(status=AgreementStatus.DRAFT)
     tour = list(
         signed.filter(migrant__in=list(showcase_people()))
         .order_by("pk")

@@ -78,7 +78,7 @@ def test_two_first_opens_at_once_store_one_document(centre, counsellor, colleagu
         try:
             start.wait()
             response = client.get(url)
-            answers.append((response.status_code, response.content))
+            answers.append((response.status_code, response.getvalue()))
         finally:
             connection.close()
 

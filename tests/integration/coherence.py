@@ -2,9 +2,11 @@
 
 from django.db.models import Count
 
+from agreements.enums import AgreementStatus
+from agreements.models import Agreement
 from integration.datagen.places import PLACES
 from integration.datagen.pools import NAMES, NATIVE_NAMES
-from people.enums import Sex
+from people.enums import CaseStatus, Sex
 from people.models import Migrant
 
 POOLS = [*NAMES.values(), *NATIVE_NAMES.values()]
@@ -55,6 +57,16 @@ def assert_no_duplicate_names(people) -> None:
     assert list(same) == []
 
 
+def assert_closed_cases_have_no_open_agreement() -> None:
+    # Closing a case ends its agreement (the lifecycle service); generated data does too.
+    open_on_closed = Agreement.objects.filter(
+        migrant__status=CaseStatus.CLOSED,
+        status__in=[AgreementStatus.DRAFT, AgreementStatus.ACTIVE],
+    )
+    assert list(open_on_closed.values_list("number", "version")) == []
+    assert Agreement.objects.filter(migrant__status=CaseStatus.CLOSED).exists()
+
+
 def assert_coherent(today) -> None:
     people = Migrant.objects.all()
     assert people.exists()
@@ -62,3 +74,4 @@ def assert_coherent(today) -> None:
     assert_addresses_carry_the_real_postcode(people)
     assert_permits_issued_after_arrival(people, today)
     assert_no_duplicate_names(people)
+    assert_closed_cases_have_no_open_agreement()

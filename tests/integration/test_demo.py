@@ -27,6 +27,7 @@ from sites.models import CounsellingCentre, Membership, User
 from tests.factories import TODAY
 from tests.integration.coherence import (
     assert_addresses_carry_the_real_postcode,
+    assert_closed_cases_have_no_open_agreement,
     assert_no_duplicate_names,
     assert_permits_issued_after_arrival,
     assert_surnames_agree_with_gender,
@@ -150,6 +151,10 @@ def test_addresses_carry_the_municipalitys_real_postcode():
 
 def test_residence_permits_are_issued_after_arrival():
     assert_permits_issued_after_arrival(Migrant.objects.all(), TODAY)
+
+
+def test_closing_a_case_ended_its_agreement():
+    assert_closed_cases_have_no_open_agreement()
 
 
 def test_no_two_people_of_a_centre_share_name_and_date_of_birth():

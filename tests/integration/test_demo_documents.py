@@ -111,11 +111,12 @@ def test_a_signed_version_elsewhere_is_frozen_once_when_first_opened(client):
     first = client.get(url)
     assert first.status_code == 200
     document = SignedDocument.objects.get(agreement=agreement)
-    assert document.sha256 == hashlib.sha256(first.content).hexdigest()
-    assert _file_bytes(document) == first.content
+    first_bytes = first.getvalue()  # a FileResponse streams: read it once
+    assert document.sha256 == hashlib.sha256(first_bytes).hexdigest()
+    assert _file_bytes(document) == first_bytes
 
     second = client.get(url)
-    assert second.content == first.content
+    assert second.getvalue() == first_bytes
     assert SignedDocument.objects.count() == before + 1
     assert SignedDocument.objects.get(agreement=agreement).sha256 == document.sha256
 
@@ -128,7 +129,7 @@ def test_preview_of_an_active_agreement_redirects_to_a_pdf_that_exists(client):
     assert response.url == reverse("agreements:pdf", args=[agreement.pk])
     pdf = client.get(response.url)
     assert pdf.status_code == 200
-    assert pdf.content.startswith(b"%PDF-")
+    assert pdf.getvalue().startswith(b"%PDF-")
 
 
 def test_signing_page_of_a_signed_demo_version_shows_its_stored_pdf(client):
