@@ -7,4 +7,10 @@ class AgreementsConfig(AppConfig):
     verbose_name = _("Integration agreements")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate, pre_migrate
+
         from agreements import signals  # noqa: F401  (connects the receivers)
+        from agreements.guard import lay_sqlite_triggers, lift_sqlite_triggers
+
+        pre_migrate.connect(lift_sqlite_triggers, sender=self)
+        post_migrate.connect(lay_sqlite_triggers, sender=self)
