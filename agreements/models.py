@@ -173,8 +173,14 @@ class Agreement(ChoiceDisplay, models.Model):
         return reverse("agreements:detail", args=[self.pk])
 
     @property
+    def is_prepared(self) -> bool:
+        """A draft whose PDF is frozen for signing: locked until the preparation is taken
+        back (pages select_related("signed_document") to ask without a query)."""
+        return self.status == AgreementStatus.DRAFT and hasattr(self, "signed_document")
+
+    @property
     def is_editable(self) -> bool:
-        return self.status == AgreementStatus.DRAFT
+        return self.status == AgreementStatus.DRAFT and not self.is_prepared
 
 
 class Goal(ChoiceDisplay, models.Model):

@@ -24,6 +24,7 @@ urlpatterns = [
     path("<int:pk>/vergleich/", agreements.agreement_compare, name="compare"),
     path("<int:pk>/unterschrift/", signing.sign, name="sign"),
     path("<int:pk>/unterschrift/vorbereiten/", signing.prepare, name="prepare"),
+    path("<int:pk>/unterschrift/zuruecknehmen/", signing.unprepare, name="unprepare"),
     path("<int:pk>/unterschrift/pdf/", signing.frozen_pdf, name="pdf"),
     path("<int:pk>/vorschau.pdf", signing.preview_pdf, name="preview-pdf"),
     path("<int:pk>/unterschrift/scan/", signing.scan_upload, name="scan-upload"),

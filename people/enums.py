@@ -158,5 +158,6 @@ class AccessAction(models.TextChoices):
     VIEW_PERSON = "view_person", _("viewed the person's page")
     DOWNLOAD_PDF = "download_pdf", _("downloaded an agreement PDF")
     DOWNLOAD_SCAN = "download_scan", _("downloaded a signed scan")
+    DISCARD_PDF = "discard_pdf", _("discarded a frozen agreement PDF")
     EXPORT = "export", _("exported data")
     GDPR_EXPORT = "gdpr_export", _("exported a person's data (Art. 15 GDPR)")

@@ -4,6 +4,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from agreements.enums import AgreementStatus, Responsible
+from agreements.guard import terms_unlocked
 from agreements.models import Agreement, Goal, Step
 from people.enums import ConsentForm, GermanLevel, Language
 from people.models import Consent, CounsellingSession, Migrant
@@ -177,7 +178,21 @@ class SignedAgreementFactory(AgreementFactory):
     next_review_on = datetime.date(2026, 6, 1)
 
 
-class GoalFactory(DjangoModelFactory):
+class _TermsInPlace(DjangoModelFactory):
+    """Test rows are put in place as the data generator puts them: a signed version's goals
+    and steps are written beside it, which the database guard over the terms of signed
+    versions refuses to any later writer (agreements/guard.py)."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        with terms_unlocked():
+            return super()._create(model_class, *args, **kwargs)
+
+
+class GoalFactory(_TermsInPlace):
     class Meta:
         model = Goal
 
@@ -188,7 +203,7 @@ class GoalFactory(DjangoModelFactory):
     position = factory.Sequence(lambda n: n)
 
 
-class StepFactory(DjangoModelFactory):
+class StepFactory(_TermsInPlace):
     class Meta:
         model = Step
 

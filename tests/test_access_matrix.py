@@ -87,6 +87,7 @@ POST_ONLY = {
     "agreements:step-move",
     "agreements:discard",
     "agreements:prepare",
+    "agreements:unprepare",
     "agreements:scan-upload",
     "agreements:evaluation-export",
 }

@@ -79,6 +79,7 @@ BY_URL_NAME: dict[str, dict[str, str]] = {
     "agreements:discard": {"pk": "draft"},
     "agreements:sign": {"pk": "draft"},
     "agreements:prepare": {"pk": "draft"},
+    "agreements:unprepare": {"pk": "draft"},
     "agreements:preview-pdf": {"pk": "draft"},
     "sites:centre-detail": {"pk": "centre"},
     "sites:municipality-detail": {"pk": "municipality"},

@@ -120,7 +120,7 @@ def repair_case_lifecycle(apps, schema_editor) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("agreements", "0008_verification"),
+        ("agreements", "0009_prepared_lock"),
         ("counselling_sites", "0002_model_project_municipalities"),
         ("integration", "0003_dashboard_and_history_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

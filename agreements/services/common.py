@@ -1,19 +1,28 @@
 """What the drafting and lifecycle services share: the agreement's row lock, the draft
-rule and the revision every change of an agreement, its goals or steps moves on."""
+and prepared rules and the revision every change of an agreement, its goals or steps moves
+on."""
 
 from __future__ import annotations
 
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from agreements.enums import AgreementStatus
-from agreements.models import Agreement
+from agreements.models import Agreement, SignedDocument
 from sites.changes import changes_since
 from sites.errors import ConflictError, RuleError
 
 
+def locked_rows():
+    """Agreements to lock, each read with whether its PDF is frozen (no second query; a
+    subquery, as FOR UPDATE cannot take the outer join to the document)."""
+    frozen = SignedDocument.objects.filter(agreement_id=OuterRef("pk"))
+    return Agreement.objects.select_for_update().annotate(has_frozen_pdf=Exists(frozen))
+
+
 def lock(agreement: Agreement) -> Agreement:
     """The agreement's row, locked until the transaction ends."""
-    return Agreement.objects.select_for_update().get(pk=agreement.pk)
+    return locked_rows().get(pk=agreement.pk)
 
 
 def draft_refusal(agreement: Agreement) -> RuleError | None:
@@ -26,6 +35,42 @@ def draft_refusal(agreement: Agreement) -> RuleError | None:
 
 def require_draft(agreement: Agreement) -> None:
     if refusal := draft_refusal(agreement):
+        raise refusal
+
+
+def is_prepared(agreement: Agreement) -> bool:
+    """A draft whose PDF is frozen for signing, as read with the row by `lock` (or else
+    asked of the database: a row read earlier may be older than the preparation)."""
+    if agreement.status != AgreementStatus.DRAFT:
+        return False
+    frozen = getattr(agreement, "has_frozen_pdf", None)
+    if frozen is None:
+        frozen = SignedDocument.objects.filter(agreement_id=agreement.pk).exists()
+    return frozen
+
+
+def prepared_refusal() -> RuleError:
+    return RuleError(
+        _(
+            "This version has been prepared for signing and can no longer be changed. "
+            "“Take back the preparation” discards the frozen PDF and makes the draft "
+            "editable again."
+        )
+    )
+
+
+def editing_refusal(agreement: Agreement) -> RuleError | None:
+    """Why the version, its goals and steps cannot be edited: signed, or prepared (what
+    is printed is what is signed, so the frozen PDF locks the draft)."""
+    if refusal := draft_refusal(agreement):
+        return refusal
+    if is_prepared(agreement):
+        return prepared_refusal()
+    return None
+
+
+def require_editable(agreement: Agreement) -> None:
+    if refusal := editing_refusal(agreement):
         raise refusal
 
 

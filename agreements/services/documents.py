@@ -20,6 +20,8 @@ from agreements.models import Agreement, SignedDocument
 from agreements.pdf import render_agreement_pdf
 from agreements.services.common import lock
 from agreements.services.verification import new_verification_code, verification_url
+from people.access import log_access
+from people.enums import AccessAction
 from sites.errors import RuleError
 from sites.models import User
 
@@ -80,6 +82,31 @@ def ensure_signed_document(*, agreement: Agreement) -> SignedDocument:
             SignedDocument.objects.filter(pk=document.pk).update(prepared_at=last_draft)
             document.prepared_at = last_draft
         return document
+
+
+def discard_frozen_pdf(*, agreement: Agreement, user: User, why: str) -> None:
+    """Delete a draft's frozen PDF: the row now, the file once the transaction commits (a
+    rollback keeps both). The access log keeps who discarded which PDF and why. The
+    lifecycle decides when (taking back a preparation, discarding a draft)."""
+    document = SignedDocument.objects.filter(agreement=agreement).first()
+    if document is None:
+        return
+    names = [name for name in (document.pdf.name, document.scan.name) if name]
+    storage = document.pdf.storage
+    # First the row: the database guard locks the draft's terms while it exists.
+    document.delete()
+    log_access(
+        user=user,
+        action=AccessAction.DISCARD_PDF,
+        migrant=agreement.migrant,
+        detail=f"{agreement} ({document.sha256[:12]}): {why}",
+    )
+    transaction.on_commit(lambda: _delete_files(storage, names))
+
+
+def _delete_files(storage, names: list[str]) -> None:
+    for name in names:
+        storage.delete(name)
 
 
 def sniff_scan_type(head: bytes) -> str | None:

@@ -2,7 +2,8 @@
 
 Every function is one transaction and takes cleaned values (keyword arguments or a mapping
 of field names to values), never a form. A goal or step is only changed while its
-agreement is a draft; each change moves the agreement's revision on.
+agreement is an editable draft (not yet prepared for signing: the frozen PDF locks it);
+each change moves the agreement's revision on.
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ from agreements.enums import AgreementStatus, Responsible, StepStatus
 from agreements.models import Agreement, Goal, GoalTemplate, Step
 from agreements.services.common import (
     check_revision,
-    draft_refusal,
+    editing_refusal,
     lock,
-    require_draft,
+    locked_rows,
+    require_editable,
     revision_conflict,
     touch,
 )
@@ -106,14 +108,38 @@ def _situation_summary(migrant: Migrant) -> dict[str, str]:
     }
 
 
+def _open_agreement_refusal(migrant: Migrant) -> RuleError | None:
+    """A second agreement beside an open one could never be signed (one active agreement
+    per person): the way on is the open draft, or an amendment of the active one."""
+    draft = migrant.agreements.filter(status=AgreementStatus.DRAFT).order_by("-pk").first()
+    if draft is not None:
+        return RuleError(
+            _(
+                "There is already an open draft for this person (%(number)s, version "
+                "%(version)s). Continue it, or discard it first."
+            )
+            % {"number": draft.number, "version": draft.version}
+        )
+    active = migrant.agreements.filter(status=AgreementStatus.ACTIVE).first()
+    if active is not None:
+        return RuleError(
+            _(
+                "This person already has an active agreement (%(number)s). To change it, "
+                "use “Amend”: the next version is signed again and replaces it."
+            )
+            % {"number": active.number}
+        )
+    return None
+
+
 @attributed
 def create_agreement(*, user: User, migrant: Migrant) -> Agreement:
     with transaction.atomic():
         migrant = Migrant.objects.select_for_update().get(pk=migrant.pk)
         if migrant.status != CaseStatus.ACTIVE:
             raise RuleError(_("An agreement can only be written for an active case."))
-        if migrant.agreements.filter(status=AgreementStatus.DRAFT).exists():
-            raise RuleError(_("There is already a draft agreement for this person."))
+        if refusal := _open_agreement_refusal(migrant):
+            raise refusal
         series = migrant.agreements.values("number").distinct().count()
         language = migrant.preferred_language
         agreement = Agreement(
@@ -158,12 +184,12 @@ def update_agreement(
     # Only reads happen before a refusal, so it is raised after the block: the request's
     # transaction stays usable for the page that shows it, and no savepoint is needed.
     with transaction.atomic(savepoint=False):
-        stored = Agreement.objects.select_for_update().filter(pk=agreement.pk).first()
+        stored = locked_rows().filter(pk=agreement.pk).first()
         refusal = None
         if stored is None:
             refusal = RuleError(_("This draft has been discarded in the meantime."))
         else:
-            refusal = draft_refusal(stored) or revision_conflict(stored, expected_revision)
+            refusal = editing_refusal(stored) or revision_conflict(stored, expected_revision)
         if refusal is None:
             for name, value in values.items():
                 setattr(stored, name, value)
@@ -201,7 +227,7 @@ def add_goal(
     _check_date(target_date)
     with transaction.atomic():
         agreement = lock(agreement)
-        require_draft(agreement)
+        require_editable(agreement)
         goal = Goal(
             agreement=agreement,
             area=area,
@@ -281,7 +307,7 @@ def update_goal(
     _check_date(values.get("target_date"))
     with transaction.atomic():
         agreement = lock(goal.agreement)
-        require_draft(agreement)
+        require_editable(agreement)
         stored = Goal.objects.get(pk=goal.pk)
         check_revision(stored, expected_revision)
         _apply(stored, values, GOAL_FIELDS)
@@ -295,7 +321,7 @@ def update_goal(
 def delete_goal(*, user: User, goal: Goal) -> None:
     with transaction.atomic():
         agreement = lock(goal.agreement)
-        require_draft(agreement)
+        require_editable(agreement)
         for step in goal.steps.all():
             step.delete()
         goal.delete()
@@ -318,7 +344,7 @@ def _swap(items: list, item, direction: str) -> None:
 def move_goal(*, user: User, goal: Goal, direction: str) -> None:
     with transaction.atomic():
         agreement = lock(goal.agreement)
-        require_draft(agreement)
+        require_editable(agreement)
         _swap(list(agreement.goals.all()), goal, direction)
         touch(agreement)
 
@@ -363,7 +389,7 @@ def _prepare_step(step: Step, migrant: Migrant) -> Step:
 def add_step(*, user: User, goal: Goal, values: Mapping[str, Any]) -> Step:
     with transaction.atomic():
         agreement = lock(goal.agreement)
-        require_draft(agreement)
+        require_editable(agreement)
         step = Step(goal=goal, position=_next_position(goal.steps.all()))
         _apply(step, values, STEP_FIELDS)
         _prepare_step(step, agreement.migrant)
@@ -380,7 +406,7 @@ def update_step(
     _require_token(expected_revision)
     with transaction.atomic():
         agreement = lock(step.goal.agreement)
-        require_draft(agreement)
+        require_editable(agreement)
         stored = Step.objects.get(pk=step.pk)
         check_revision(stored, expected_revision)
         _apply(stored, values, STEP_FIELDS)
@@ -395,7 +421,7 @@ def update_step(
 def delete_step(*, user: User, step: Step) -> None:
     with transaction.atomic():
         agreement = lock(step.goal.agreement)
-        require_draft(agreement)
+        require_editable(agreement)
         step.delete()
         touch(agreement)
 
@@ -404,6 +430,6 @@ def delete_step(*, user: User, step: Step) -> None:
 def move_step(*, user: User, step: Step, direction: str) -> None:
     with transaction.atomic():
         agreement = lock(step.goal.agreement)
-        require_draft(agreement)
+        require_editable(agreement)
         _swap(list(step.goal.steps.all()), step, direction)
         touch(agreement)

@@ -1,5 +1,6 @@
-"""An agreement's life: prepared for signing, signed, amended, completed, ended early or,
-as a draft, discarded. Every function is one transaction.
+"""An agreement's life: prepared for signing (which locks it), the preparation taken back,
+signed, amended, completed, ended early or, as a draft, discarded. Every function is one
+transaction.
 
 A signed version is never edited: amending copies it into the next version, a draft with
 the same number whose goals and steps keep their keys, so any two versions can be compared.
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 from agreements.enums import AgreementStatus, StepStatus
 from agreements.models import Agreement, SignedDocument, Step
 from agreements.services.common import check_revision, lock, require_draft, touch
-from agreements.services.documents import freeze_pdf
+from agreements.services.documents import discard_frozen_pdf, freeze_pdf
 from agreements.services.verification import check_fingerprint
 from sites.attribution import attributed
 from sites.errors import RuleError
@@ -58,6 +59,27 @@ def prepare_for_signing(*, agreement: Agreement, user: User) -> SignedDocument:
         document = freeze_pdf(agreement=agreement, user=user)
         touch(agreement, reason=_("prepared for signing"))
         return document
+
+
+@attributed
+def withdraw_preparation(*, user: User, agreement: Agreement) -> Agreement:
+    """Take back the preparation of a draft: its frozen PDF (file and row) is discarded and
+    the draft can be edited again, then prepared anew. History ("preparation withdrawn")
+    and the access log keep that it happened. A signed version keeps its PDF forever."""
+    with transaction.atomic():
+        agreement = lock(agreement)
+        if agreement.status != AgreementStatus.DRAFT:
+            raise RuleError(
+                _(
+                    "Only the preparation of a draft can be taken back: a signed version "
+                    "stays as it was signed. Amend it to change it."
+                )
+            )
+        if not SignedDocument.objects.filter(agreement=agreement).exists():
+            raise RuleError(_("This draft has not been prepared for signing."))
+        # The access log's detail is data (English, as the others); history shows the reason.
+        discard_frozen_pdf(agreement=agreement, user=user, why="preparation withdrawn")
+        return touch(agreement, reason=_("preparation withdrawn"))
 
 
 @attributed
@@ -202,12 +224,12 @@ def end_agreement_early(
 
 @attributed
 def discard_draft(*, user: User, agreement: Agreement) -> None:
-    """A draft that was never signed may be thrown away; signed versions stay forever."""
+    """A draft that was never signed may be thrown away, prepared or not (its frozen PDF
+    goes with it, noted in the access log); signed versions stay forever."""
     with transaction.atomic():
         agreement = lock(agreement)
         require_draft(agreement)
-        if hasattr(agreement, "signed_document"):
-            raise RuleError(_("This draft was already printed for signing and is kept."))
+        discard_frozen_pdf(agreement=agreement, user=user, why="draft discarded")
         for goal in agreement.goals.all():
             for step in goal.steps.all():
                 step.delete()

@@ -20,6 +20,7 @@ from agreements.forms.drafting import (
     StepForm,
 )
 from agreements.models import Agreement, Goal, Step
+from agreements.services.common import editing_refusal
 from agreements.services.drafting import (
     ConsentMissing,
     add_goal,
@@ -96,7 +97,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # The page names the person and the counsellor only: joining the centre, its
     # municipality and the predecessor added 60 columns to compile and load on every view.
     # Likewise the steps' consents and the versions' counsellors, which it does not show.
-    agreement = visible_agreement(request, pk, related=("migrant", "counsellor"))
+    agreement = visible_agreement(request, pk, related=("migrant", "counsellor", "signed_document"))
     goals = _goals(agreement, step_related=("partner", "offer"))
     steps = [step for goal in goals for step in goal.steps.all()]
     return render(
@@ -121,6 +122,8 @@ def _edit_context(agreement: Agreement, **extra) -> dict:
         goal.step_form = StepForm(agreement=agreement, prefix=f"new-step-{goal.pk}")
     return {
         "agreement": agreement,
+        # Prepared: the page shows the frozen version without its edit controls.
+        "locked": agreement.is_prepared,
         "groups": _grouped(goals),
         "goal_form": GoalForm(prefix="new-goal"),
         "catalogue_form": CatalogueGoalForm(prefix="catalogue"),
@@ -145,10 +148,13 @@ def _goals_response(request: HttpRequest, agreement: Agreement, status: int = 20
 @require_http_methods(["GET", "POST"])
 def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = visible_agreement(request, pk)
-    if not agreement.is_editable:
+    if agreement.status != AgreementStatus.DRAFT:
         messages.info(request, _("This version is signed and cannot be changed. Amend it."))
         return redirect(agreement)
     form = AgreementForm(request.POST or None, instance=agreement)
+    if agreement.is_prepared:
+        for field in form.fields.values():
+            field.disabled = True
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -184,7 +190,7 @@ def _draft_goal(request: HttpRequest, pk: int) -> Goal:
     return get_object_or_404(
         Goal.objects.filter(
             agreement__in=Agreement.objects.visible_to(request.user)
-        ).select_related("agreement__centre", "agreement__migrant"),
+        ).select_related("agreement__centre", "agreement__migrant", "agreement__signed_document"),
         pk=pk,
     )
 
@@ -193,7 +199,11 @@ def _draft_step(request: HttpRequest, pk: int) -> Step:
     return get_object_or_404(
         Step.objects.filter(
             goal__agreement__in=Agreement.objects.visible_to(request.user)
-        ).select_related("goal__agreement__centre", "goal__agreement__migrant"),
+        ).select_related(
+            "goal__agreement__centre",
+            "goal__agreement__migrant",
+            "goal__agreement__signed_document",
+        ),
         pk=pk,
     )
 
@@ -235,6 +245,8 @@ def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
 def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     goal = _draft_goal(request, pk)
     agreement = goal.agreement
+    if request.method == "GET" and (refusal := editing_refusal(agreement)):
+        return _goals_response(request, agreement, status=400, errors=[str(refusal)])
     form = GoalForm(request.POST or None, instance=goal)
     conflict = None
     if request.method == "POST" and form.is_valid():
@@ -321,6 +333,8 @@ def step_add(request: HttpRequest, pk: int) -> HttpResponse:
 def step_edit(request: HttpRequest, pk: int) -> HttpResponse:
     step = _draft_step(request, pk)
     agreement = step.goal.agreement
+    if request.method == "GET" and (refusal := editing_refusal(agreement)):
+        return _goals_response(request, agreement, status=400, errors=[str(refusal)])
     form = StepForm(request.POST or None, instance=step, agreement=agreement)
     conflict, extra = None, {}
     if request.method == "POST" and form.is_valid():

@@ -8,7 +8,13 @@ from django.shortcuts import get_object_or_404
 from agreements.models import Agreement
 
 # What the drafting pages show beside the agreement.
-EDIT_PAGE_RELATED = ("migrant", "centre__municipality", "counsellor", "predecessor")
+EDIT_PAGE_RELATED = (
+    "migrant",
+    "centre__municipality",
+    "counsellor",
+    "predecessor",
+    "signed_document",  # a frozen PDF locks the draft (Agreement.is_prepared)
+)
 
 
 def visible_agreement(

@@ -14,7 +14,11 @@ from agreements.forms.drafting import SignatureForm
 from agreements.forms.signing import ScanForm
 from agreements.pdf import render_agreement_pdf
 from agreements.services.documents import attach_scan, ensure_signed_document
-from agreements.services.lifecycle import prepare_for_signing, sign_agreement
+from agreements.services.lifecycle import (
+    prepare_for_signing,
+    sign_agreement,
+    withdraw_preparation,
+)
 from agreements.views.helpers import visible_agreement
 from people.access import log_access
 from people.enums import AccessAction
@@ -108,6 +112,25 @@ def prepare(request: HttpRequest, pk: int) -> HttpResponse:
             _("The agreement was prepared for signing. Print the PDF and sign it together."),
         )
     return redirect("agreements:sign", agreement.pk)
+
+
+@require_POST
+def unprepare(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take back the preparation: the frozen PDF is discarded, the draft editable again."""
+    agreement = visible_agreement(request, pk, related=SIGNING_RELATED)
+    try:
+        withdraw_preparation(user=request.user, agreement=agreement)
+    except RuleError as error:
+        messages.error(request, str(error))
+        return redirect("agreements:sign", agreement.pk)
+    messages.success(
+        request,
+        _(
+            "The preparation was taken back: the frozen PDF was discarded and the draft "
+            "can be edited again. Destroy any copy printed from it."
+        ),
+    )
+    return redirect("agreements:edit", agreement.pk)
 
 
 def frozen_pdf(request: HttpRequest, pk: int) -> HttpResponse:

@@ -27,6 +27,7 @@ from django.core.management.color import no_style
 from django.db import connection, connections, transaction
 from django.db.models import Max
 
+from agreements.guard import terms_unlocked
 from agreements.services.reports.snapshots import forget as forget_figures
 from integration.datagen.agreements import Showcase
 from integration.datagen.people import HISTORY_YEARS, PeopleGenerator
@@ -157,7 +158,9 @@ def generate(
         while done < migrants:
             count = min(chunk_size, migrants - done)
             chunk = people.chunk(done, count)
-            with transaction.atomic():
+            # Signed versions arrive with their goals and steps: the rows the database
+            # guard over their terms refuses to add later (agreements/guard.py).
+            with transaction.atomic(), terms_unlocked():
                 for model, spec in specs.items():
                     rows = chunk.rows[model]
                     if rows:

@@ -14,6 +14,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from pypdf import PdfReader
 
+from agreements.guard import terms_unlocked
 from agreements.models import Agreement, Goal, SignedDocument, VerificationLookup
 from agreements.services.lifecycle import (
     amend_agreement,
@@ -294,7 +295,9 @@ def test_signing_a_record_changed_after_printing_is_refused_and_writes_nothing(
     agreement, counsellor
 ):
     _prepared(agreement, counsellor)
-    Goal.objects.filter(agreement=agreement).update(text="Etwas anderes als auf dem Papier")
+    # Past the services and the database guard (a superuser's psql): the fingerprint still holds.
+    with terms_unlocked():
+        Goal.objects.filter(agreement=agreement).update(text="Etwas anderes als auf dem Papier")
     agreement.refresh_from_db()
     before = (agreement.revision, agreement.history.count())
 
@@ -325,7 +328,8 @@ def test_the_migrations_fill_takes_a_drafts_fingerprint_from_its_paper(agreement
     # A prepared draft edited afterwards must not get the edited content's fingerprint.
     _prepared(agreement, counsellor)
     stored = SignedDocument.objects.get(agreement=agreement).content_fingerprint
-    Goal.objects.filter(agreement=agreement).update(text="Nach dem Drucken geändert")
+    with terms_unlocked():  # as nothing stopped it before the database guard
+        Goal.objects.filter(agreement=agreement).update(text="Nach dem Drucken geändert")
     SignedDocument.objects.update(content_fingerprint="")
 
     _fill()
