@@ -1,3 +1,5 @@
+"""An agreement's versions, its goals and their steps."""
+
 from __future__ import annotations
 
 import uuid
@@ -12,17 +14,14 @@ from simple_history.models import HistoricalRecords
 from agreements.enums import (
     AgreementStatus,
     GoalStatus,
-    HurdleCategory,
     Priority,
     Responsible,
-    ReviewOutcome,
     StepStatus,
 )
-from agreements.verification_log import VerificationLookup  # noqa: F401 (registers it)
 from people.enums import Language
 from people.models import Consent, Migrant
 from sites.django_overrides import ChoiceDisplay
-from sites.enums import Area, PartnerKind
+from sites.enums import Area
 from sites.models import CounsellingCentre, Offer, Partner
 
 OPEN_STATUSES = (AgreementStatus.DRAFT, AgreementStatus.ACTIVE)
@@ -291,223 +290,3 @@ class Step(ChoiceDisplay, models.Model):
 
     def get_absolute_url(self) -> str:
         return self.goal.agreement.get_absolute_url() + f"#step-{self.pk}"
-
-
-class GoalTemplate(ChoiceDisplay, models.Model):
-    """Catalogue entry: a common goal a counsellor picks and adapts."""
-
-    area = models.CharField(_("area"), max_length=20, choices=Area)
-    text = models.CharField(_("goal"), max_length=300)
-    position = models.PositiveIntegerField(_("position"), default=0)
-    active = models.BooleanField(_("active"), default=True)
-
-    class Meta:
-        verbose_name = _("catalogue goal")
-        verbose_name_plural = _("goal catalogue")
-        ordering = ["area", "position", "pk"]
-
-    def __str__(self) -> str:
-        return self.text
-
-
-class StepTemplate(ChoiceDisplay, models.Model):
-    goal_template = models.ForeignKey(
-        GoalTemplate,
-        verbose_name=_("catalogue goal"),
-        on_delete=models.CASCADE,
-        related_name="steps",
-    )
-    description = models.CharField(_("what is to be done"), max_length=300)
-    responsible = models.CharField(
-        _("who"), max_length=12, choices=Responsible, default=Responsible.MIGRANT
-    )
-    partner_kind = models.CharField(
-        _("partner kind"), max_length=30, choices=PartnerKind, blank=True
-    )
-    position = models.PositiveIntegerField(_("position"), default=0)
-
-    class Meta:
-        verbose_name = _("catalogue step")
-        verbose_name_plural = _("catalogue steps")
-        ordering = ["position", "pk"]
-
-    def __str__(self) -> str:
-        return self.description
-
-
-class SignedDocument(models.Model):
-    """The frozen PDF of one agreement version, and the scan of the paper once signed."""
-
-    agreement = models.OneToOneField(
-        Agreement,
-        verbose_name=_("agreement"),
-        on_delete=models.PROTECT,
-        related_name="signed_document",
-    )
-    pdf = models.FileField(_("PDF"), upload_to="agreements/pdf/%Y/%m/")
-    sha256 = models.CharField(_("SHA-256 of the PDF file"), max_length=64, unique=True)
-    verification_code = models.CharField(_("verification code"), max_length=16, unique=True)
-    prepared_at = models.DateTimeField(_("prepared at"), auto_now_add=True)
-    prepared_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    scan = models.FileField(
-        _("scan of the signed paper"), upload_to="agreements/scans/%Y/%m/", blank=True
-    )
-    # What the paper prints (a PDF cannot carry the hash of its own bytes); signing compares it.
-    content_fingerprint = models.CharField(_("content fingerprint"), max_length=64, blank=True)
-    scan_sha256 = models.CharField(max_length=64, blank=True)
-    scan_content_type = models.CharField(max_length=40, blank=True)
-    scan_uploaded_at = models.DateTimeField(null=True, blank=True)
-    scan_uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-
-    class Meta:
-        verbose_name = _("signed document")
-        verbose_name_plural = _("signed documents")
-
-    def __str__(self) -> str:
-        return f"{self.agreement} {self.sha256[:12]}"
-
-
-class ReviewQuerySet(models.QuerySet):
-    def visible_to(self, user) -> ReviewQuerySet:
-        return self.filter(agreement__in=Agreement.objects.visible_to(user))
-
-
-class Review(models.Model):
-    """A joint stock-take (Überprüfung / Bilanz) of an active agreement."""
-
-    agreement = models.ForeignKey(
-        Agreement,
-        verbose_name=_("agreement"),
-        on_delete=models.PROTECT,
-        related_name="reviews",
-        db_index=False,  # review_agreement_date starts with it
-    )
-    held_on = models.DateField(_("date"))
-    due_on = models.DateField(_("was due on"), null=True, blank=True, editable=False)
-    migrant_present = models.BooleanField(_("client took part"), default=True)
-    counsellor_present = models.BooleanField(_("counsellor took part"), default=True)
-    interpreter_present = models.BooleanField(_("interpreter took part"), default=False)
-    partner = models.ForeignKey(
-        Partner,
-        verbose_name=_("partner who took part"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    successes = models.TextField(_("successes"), blank=True)
-    hurdles = models.TextField(_("hurdles"), blank=True)
-    hurdle_categories = models.JSONField(_("kinds of hurdles"), default=list, blank=True)
-    changes = models.TextField(_("what was changed"), blank=True)
-    next_review_on = models.DateField(_("next review"), null=True, blank=True)
-    is_final = models.BooleanField(_("final review"), default=False)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    history = HistoricalRecords(no_db_index=["partner", "recorded_by"])
-    objects = ReviewQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("review")
-        verbose_name_plural = _("reviews")
-        ordering = ["-held_on", "-pk"]
-        indexes = [
-            models.Index(fields=["agreement", "-held_on"], name="review_agreement_date"),
-            models.Index(fields=["held_on"], name="review_held_on"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.agreement} – {self.held_on:%d.%m.%Y}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("agreements:review-detail", args=[self.pk])
-
-    def hurdle_labels(self) -> list[str]:
-        labels = dict(HurdleCategory.choices)
-        return [str(labels.get(code, code)) for code in self.hurdle_categories]
-
-
-class GoalOutcome(ChoiceDisplay, models.Model):
-    review = models.ForeignKey(
-        Review,
-        verbose_name=_("review"),
-        on_delete=models.CASCADE,
-        related_name="outcomes",
-        db_index=False,  # agreements_goaloutcome_one_per_goal starts with it
-    )
-    goal = models.ForeignKey(
-        Goal, verbose_name=_("goal"), on_delete=models.PROTECT, related_name="outcomes"
-    )
-    outcome = models.CharField(_("outcome"), max_length=12, choices=ReviewOutcome)
-    comment = models.TextField(_("comment"), blank=True)
-
-    history = HistoricalRecords(no_db_index=["goal"])
-
-    class Meta:
-        verbose_name = _("goal outcome")
-        verbose_name_plural = _("goal outcomes")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["review", "goal"], name="agreements_goaloutcome_one_per_goal"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.goal}: {self.get_outcome_display()}"
-
-
-class ReminderDigest(models.Model):
-    """One row per counsellor and day a reminder digest went out; makes sending idempotent."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_digests"
-    )
-    sent_on = models.DateField()
-    item_count = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "sent_on"], name="agreements_reminderdigest_once_a_day"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user} {self.sent_on}"
-
-
-class EvaluationFigures(models.Model):
-    """One centre's evaluation figures for one period, as counted at `counted_at`.
-
-    The evaluation over many centres adds these up instead of counting the whole country
-    again. A change to the centre's people, agreements, goals or reviews deletes them
-    (agreements/signals.py); the page shows when the oldest figures it used were counted.
-    """
-
-    centre = models.ForeignKey(CounsellingCentre, on_delete=models.CASCADE, related_name="+")
-    date_from = models.DateField()
-    date_to = models.DateField()
-    figures = models.JSONField(default=dict)
-    counted_at = models.DateTimeField()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["centre", "date_from", "date_to"],
-                name="agreements_evaluationfigures_one_per_period",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.centre_id}: {self.date_from} – {self.date_to}"
