@@ -1,6 +1,6 @@
 from django.urls import path
 
-from agreements.views import agreements, reports, reviews, signing, verification
+from agreements.views import agreements, lifecycle, reports, reviews, signing, verification
 
 app_name = "agreements"
 
@@ -17,11 +17,11 @@ urlpatterns = [
     path("schritte/<int:pk>/bearbeiten/", agreements.step_edit, name="step-edit"),
     path("schritte/<int:pk>/loeschen/", agreements.step_delete, name="step-delete"),
     path("schritte/<int:pk>/verschieben/<str:direction>/", agreements.step_move, name="step-move"),
-    path("<int:pk>/aendern/", agreements.agreement_amend, name="amend"),
-    path("<int:pk>/beenden/", agreements.agreement_end, name="end"),
-    path("<int:pk>/verwerfen/", agreements.agreement_discard, name="discard"),
-    path("<int:pk>/versionen/", agreements.agreement_history, name="history"),
-    path("<int:pk>/vergleich/", agreements.agreement_compare, name="compare"),
+    path("<int:pk>/aendern/", lifecycle.agreement_amend, name="amend"),
+    path("<int:pk>/beenden/", lifecycle.agreement_end, name="end"),
+    path("<int:pk>/verwerfen/", lifecycle.agreement_discard, name="discard"),
+    path("<int:pk>/versionen/", lifecycle.agreement_history, name="history"),
+    path("<int:pk>/vergleich/", lifecycle.agreement_compare, name="compare"),
     path("<int:pk>/unterschrift/", signing.sign, name="sign"),
     path("<int:pk>/unterschrift/vorbereiten/", signing.prepare, name="prepare"),
     path("<int:pk>/unterschrift/zuruecknehmen/", signing.unprepare, name="unprepare"),

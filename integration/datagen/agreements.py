@@ -156,6 +156,14 @@ class AgreementsMixin:
             row[A["revision"]] += 1
             snapshot(row, when, "~")
 
+        def end(row: list, status: str) -> None:
+            row[A["status"]] = status
+            row[A["ended_on"]] = fromord(end_ord)
+            row[A["closure_reason"]] = pick(pools.ENDING_REASONS[status])
+            row[A["next_review_on"]] = None
+            ended, last = at(end_ord), row[A["updated_at"]]
+            change(row, ended if ended > last else last + datetime.timedelta(minutes=10))
+
         def make_steps(
             goal_id: int, area: str, steps_pool: list, created: datetime.datetime, base_ord: int
         ) -> list:
@@ -318,16 +326,8 @@ class AgreementsMixin:
             if show:
                 unsigned = False
             if unsigned:
-                if closed:
-                    # Closing a case ends its draft unsigned, as the service does.
-                    row[A["status"]] = "ended_early"
-                    row[A["ended_on"]] = fromord(end_ord)
-                    row[A["closure_reason"]] = pick(pools.ENDING_REASONS["ended_early"])
-                    row[A["next_review_on"]] = None
-                    ended = at(end_ord)
-                    if ended <= row[A["updated_at"]]:
-                        ended = row[A["updated_at"]] + datetime.timedelta(minutes=10)
-                    change(row, ended)
+                if closed:  # closing a case ends its draft unsigned, as the service does
+                    end(row, "ended_early")
                 break
             signed = at(signed_ord)
             row[A["status"]] = "active"
@@ -366,15 +366,7 @@ class AgreementsMixin:
             if not amend:
                 if closed:
                     achieved = sum(g[G_STATUS] in ("achieved", "partly") for g, _ in goals)
-                    status = "completed" if achieved * 2 >= len(goals) else "ended_early"
-                    row[A["status"]] = status
-                    row[A["ended_on"]] = fromord(end_ord)
-                    row[A["closure_reason"]] = pick(pools.ENDING_REASONS[status])
-                    row[A["next_review_on"]] = None
-                    ended = at(end_ord)
-                    if ended <= row[A["updated_at"]]:
-                        ended = row[A["updated_at"]] + datetime.timedelta(minutes=10)
-                    change(row, ended)
+                    end(row, "completed" if achieved * 2 >= len(goals) else "ended_early")
                 break
             predecessor = row
             version += 1
