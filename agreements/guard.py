@@ -34,6 +34,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 MIGRATION = import_module("agreements.migrations.0009_prepared_lock")
 
 UNLOCK_SETTING = "agreements.terms_unlocked"
+# The SQLite unlock table (written out in the statements below, which take no names).
 UNLOCK_TABLE = "agreements_terms_unlock"
 
 
@@ -46,7 +47,7 @@ def _unlock(connection) -> object:
                 [UNLOCK_SETTING, UNLOCK_SETTING],
             )
             return cursor.fetchone()[0]
-        cursor.execute(f'INSERT INTO "{UNLOCK_TABLE}" DEFAULT VALUES')  # nosec B608 - a constant
+        cursor.execute('INSERT INTO "agreements_terms_unlock" DEFAULT VALUES')
         return cursor.lastrowid
 
 
@@ -55,7 +56,7 @@ def _relock(connection, before: object) -> None:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT set_config(%s, %s, true)", [UNLOCK_SETTING, before])
         else:
-            cursor.execute(f'DELETE FROM "{UNLOCK_TABLE}" WHERE id = %s', [before])  # noqa: S608  # nosec B608 - a constant
+            cursor.execute('DELETE FROM "agreements_terms_unlock" WHERE id = %s', [before])
 
 
 @contextmanager
