@@ -10,9 +10,11 @@ import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agreements.enums import AgreementStatus
+from agreements.enums import AgreementStatus, GoalStatus
 from agreements.models import Agreement, Step
+from agreements.services.reports.dashboard import DASHBOARD_STATUSES
 from agreements.services.reviews import due_reviews
+from sites.enums import Area
 
 
 class AgreementFilter(django_filters.FilterSet):
@@ -82,3 +84,35 @@ class StepsDueFilter(_DueListFilter):
     class Meta:
         model = Step
         fields = []
+
+
+class DashboardListFilter(django_filters.FilterSet):
+    """The rows behind one dashboard figure (`figure_queryset`), by counsellor, and by
+    status (agreements, goals) and area (goals) where the figure has them."""
+
+    STATUSES = {
+        "agreements": [(status.value, status.label) for status in DASHBOARD_STATUSES],
+        "goals": GoalStatus.choices,
+    }
+
+    counsellor = django_filters.NumberFilter(method="filter_counsellor")
+    status = django_filters.ChoiceFilter(method="filter_status")
+    area = django_filters.ChoiceFilter(choices=Area.choices, method="filter_area")
+
+    def __init__(self, *args, figure: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.figure = figure
+        # A status another figure has (or none) is not a choice here: the form drops it.
+        self.filters["status"].extra["choices"] = self.STATUSES.get(figure, [])
+
+    def filter_counsellor(self, queryset, name, value):
+        if not value:
+            return queryset
+        field = "agreement__counsellor_id" if self.figure == "goals" else "counsellor_id"
+        return queryset.filter(**{field: int(value)})
+
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(status=value)
+
+    def filter_area(self, queryset, name, value):
+        return queryset.filter(area=value) if self.figure == "goals" else queryset

@@ -4,10 +4,11 @@ and a value the filter does not know is dropped (or shows nothing), never a serv
 import pytest
 from django.urls import reverse
 
-from agreements.enums import AgreementStatus
-from sites.enums import PartnerKind
+from agreements.enums import AgreementStatus, GoalStatus
+from sites.enums import Area, PartnerKind
 from tests.factories import (
     AgreementFactory,
+    GoalFactory,
     MigrantFactory,
     PartnerFactory,
     SignedAgreementFactory,
@@ -66,3 +67,36 @@ def test_access_log_with_a_bad_filter_shows_nothing_and_says_why(supervisor_clie
     assert response.status_code == 200
     assert list(response.context["page"]) == []
     assert response.context["form"].errors
+
+
+def test_dashboard_goal_list_filters_by_area_status_and_counsellor(
+    supervisor_client, centre, counsellor, colleague
+):
+    mine = SignedAgreementFactory(migrant=MigrantFactory(centre=centre, counsellor=counsellor))
+    theirs = SignedAgreementFactory(migrant=MigrantFactory(centre=centre, counsellor=colleague))
+    language = GoalFactory(agreement=mine, area=Area.LANGUAGE, status=GoalStatus.ACHIEVED)
+    GoalFactory(agreement=mine, area=Area.WORK, status=GoalStatus.ACHIEVED)
+    GoalFactory(agreement=theirs, area=Area.LANGUAGE, status=GoalStatus.ACHIEVED)
+    url = reverse("agreements:dashboard-list")
+    query = {"figure": "goals", "area": Area.LANGUAGE, "status": GoalStatus.ACHIEVED}
+
+    response = supervisor_client.get(url, {**query, "counsellor": counsellor.pk})
+
+    assert [goal.pk for goal in response.context["page"]] == [language.pk]
+    assert response.context["filters"][1:] == [str(counsellor), "Deutsche Sprache", "erreicht"]
+
+
+def test_dashboard_lists_drop_what_their_figure_does_not_have(
+    supervisor_client, centre, counsellor
+):
+    signed = SignedAgreementFactory(migrant=MigrantFactory(centre=centre, counsellor=counsellor))
+    url = reverse("agreements:dashboard-list")
+    every = {a.pk for a in supervisor_client.get(url, {"figure": "agreements"}).context["page"]}
+
+    # a goal status, an area and a counsellor that is no number mean nothing for agreements
+    response = supervisor_client.get(
+        url, {"figure": "agreements", "status": "achieved", "area": "language", "counsellor": "x"}
+    )
+
+    assert response.status_code == 200
+    assert {a.pk for a in response.context["page"]} == every == {signed.pk}

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agreements.enums import AgreementStatus, GoalStatus
+from agreements.filters import DashboardListFilter
 from agreements.forms.reviews import EvaluationForm
 from agreements.services import reports
 from agreements.services.reports.dashboard import (
@@ -255,21 +256,11 @@ def dashboard_list(request: HttpRequest) -> HttpResponse:
     if figure not in FIGURE_KINDS:
         return redirect("agreements:dashboard")
     scope = reports.pick_scope(reports.supervisor_scopes(request.user), request.GET.get("scope"))
-    try:
-        counsellor_id = int(request.GET.get("counsellor") or 0) or None
-    except ValueError:
-        counsellor_id = None
-    status = request.GET.get("status", "")
-    area = request.GET.get("area", "")
-    queryset = reports.figure_queryset(
-        figure,
-        centre_ids=scope.centre_ids,
-        today=timezone.localdate(),
-        counsellor_id=counsellor_id,
-        status=status,
-        area=area,
-    )
-    page = page_of(request, queryset)
+    rows = reports.figure_queryset(figure, centre_ids=scope.centre_ids, today=timezone.localdate())
+    list_filter = DashboardListFilter(request.GET, queryset=rows, figure=figure)
+    page = page_of(request, list_filter.qs)
+    chosen = list_filter.form.cleaned_data
+    counsellor_id = int(chosen.get("counsellor") or 0) or None
     # Only a name that belongs to the scope is shown; any other id filters to nothing.
     counsellor = (
         case_holders(scope.centre_ids).filter(pk=counsellor_id).first() if counsellor_id else None
@@ -277,12 +268,11 @@ def dashboard_list(request: HttpRequest) -> HttpResponse:
     filters = [scope.label]
     if counsellor:
         filters.append(str(counsellor))
-    if figure == "agreements" and status in AgreementStatus.values:
-        filters.append(str(AgreementStatus(status).label))
-    if figure == "goals" and area in Area.values:
-        filters.append(str(Area(area).label))
-    if figure == "goals" and status in GoalStatus.values:
-        filters.append(str(GoalStatus(status).label))
+    if chosen.get("area") and figure == "goals":
+        filters.append(str(Area(chosen["area"]).label))
+    if chosen.get("status"):
+        status_type = AgreementStatus if figure == "agreements" else GoalStatus
+        filters.append(str(status_type(chosen["status"]).label))
     return render(
         request,
         "agreements/dashboard_list.html",

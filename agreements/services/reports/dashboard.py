@@ -219,16 +219,9 @@ FIGURE_KINDS = {
 }
 
 
-def figure_queryset(
-    figure: str,
-    *,
-    centre_ids: list[int],
-    today: datetime.date,
-    counsellor_id: int | None = None,
-    status: str = "",
-    area: str = "",
-) -> QuerySet:
-    """The rows behind one dashboard figure, with the same filters that counted them."""
+def figure_queryset(figure: str, *, centre_ids: list[int], today: datetime.date) -> QuerySet:
+    """The rows behind one dashboard figure, chosen as they were counted; the list narrows
+    them by counsellor, status and area (agreements.filters.DashboardListFilter)."""
     if figure in ("new_cases", "active_cases"):
         queryset = Migrant.objects.filter(centre_id__in=centre_ids).select_related(
             "counsellor", "centre"
@@ -237,35 +230,28 @@ def figure_queryset(
             queryset = queryset.filter(intake_on__range=(today.replace(day=1), today))
         else:
             queryset = queryset.filter(status=CaseStatus.ACTIVE)
-        if counsellor_id:
-            queryset = queryset.filter(counsellor_id=counsellor_id)
         return queryset.order_by("last_name", "first_name", "pk")
     if figure == "agreements":
-        queryset = Agreement.objects.filter(
-            centre_id__in=centre_ids, status__in=DASHBOARD_STATUSES
-        ).select_related("migrant", "counsellor")
-        if status in DASHBOARD_STATUSES:
-            queryset = queryset.filter(status=status)
-        if counsellor_id:
-            queryset = queryset.filter(counsellor_id=counsellor_id)
-        return queryset.order_by("number", "-version")
+        return (
+            Agreement.objects.filter(centre_id__in=centre_ids, status__in=DASHBOARD_STATUSES)
+            .select_related("migrant", "counsellor")
+            .order_by("number", "-version")
+        )
     if figure == "sessions":
         since = today - datetime.timedelta(days=SESSION_WINDOW_DAYS - 1)
-        queryset = CounsellingSession.objects.filter(
-            migrant__centre_id__in=centre_ids, held_on__range=(since, today)
-        ).select_related("migrant", "counsellor")
-        if counsellor_id:
-            queryset = queryset.filter(counsellor_id=counsellor_id)
-        return queryset.order_by("-held_on", "-pk")
+        return (
+            CounsellingSession.objects.filter(
+                migrant__centre_id__in=centre_ids, held_on__range=(since, today)
+            )
+            .select_related("migrant", "counsellor")
+            .order_by("-held_on", "-pk")
+        )
     if figure == "goals":
-        queryset = Goal.objects.filter(
-            agreement__centre_id__in=centre_ids, agreement__status__in=SIGNED_STATUSES
-        ).select_related("agreement__migrant", "agreement__counsellor")
-        if status in GoalStatus.values:
-            queryset = queryset.filter(status=status)
-        if area in Area.values:
-            queryset = queryset.filter(area=area)
-        if counsellor_id:
-            queryset = queryset.filter(agreement__counsellor_id=counsellor_id)
-        return queryset.order_by("agreement__number", "position", "pk")
+        return (
+            Goal.objects.filter(
+                agreement__centre_id__in=centre_ids, agreement__status__in=SIGNED_STATUSES
+            )
+            .select_related("agreement__migrant", "agreement__counsellor")
+            .order_by("agreement__number", "position", "pk")
+        )
     raise ValueError(figure)
