@@ -22,6 +22,8 @@ run: install
 	$(DEV_ENV) $(PY) manage.py compilemessages --ignore=.venv -v0
 	$(DEV_ENV) $(PY) manage.py migrate --noinput -v0
 	$(DEV_ENV) $(PY) manage.py seed_demo
+	@# The remaining signed PDFs of the demo logins' centres, rendered beside the server.
+	@mkdir -p var && ($(DEV_ENV) $(PY) manage.py freeze_demo_documents > var/freeze_demo_documents.log 2>&1 &)
 	@echo "Serving on http://$(HOST):$(PORT)/ - log in with one of the demo logins above."
 	$(DEV_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 

@@ -176,7 +176,7 @@ def showcase_people() -> QuerySet[Migrant]:
     ]
 
 
-def documents_to_freeze(limit: int = FROZEN_BY_SEED) -> list[int]:
+def documents_to_freeze(limit: int | None = FROZEN_BY_SEED) -> list[int]:
     """Ids of the signed versions seed_demo freezes: every one of the tour, then the current
     signed version of the `limit` people of the login centres signed most recently. The same
     set on every run, whatever was opened in between, so a second run renders nothing."""
@@ -184,6 +184,8 @@ def documents_to_freeze(limit: int = FROZEN_BY_SEED) -> list[int]:
     signed = Agreement.objects.filter(
         centre__code__in=LOGIN_CENTRES, signed_on__isnull=False
     ).exclude(status=AgreementStatus.DRAFT)
+    if limit is None:  # every signed version of the login centres, superseded ones too
+        return list(signed.order_by("pk").values_list("pk", flat=True))
     tour = list(
         signed.filter(migrant__in=list(showcase_people()))
         .order_by("pk")
@@ -198,7 +200,7 @@ def documents_to_freeze(limit: int = FROZEN_BY_SEED) -> list[int]:
     return tour + list(newest)
 
 
-def freeze_demo_documents(*, limit: int = FROZEN_BY_SEED) -> int:
+def freeze_demo_documents(*, limit: int | None = FROZEN_BY_SEED) -> int:
     """Freezes the PDFs of `documents_to_freeze` that have none yet; returns how many."""
     missing = Agreement.objects.filter(
         pk__in=documents_to_freeze(limit), signed_document__isnull=True
