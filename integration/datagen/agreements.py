@@ -10,16 +10,12 @@ from __future__ import annotations
 import datetime
 import uuid
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from agreements.models import Agreement, Goal, GoalOutcome, Review, Step
 from integration.datagen import pools
-from integration.datagen.tables import COLUMNS, col
+from integration.datagen.tables import COLUMNS, Chunk, col
 from people.models import Migrant
 from sites.enums import Area
-
-if TYPE_CHECKING:
-    from integration.datagen.people import Chunk
 
 YEAR_DAYS = 365.25
 # Working hours in UTC (about 8:00 to 17:00 in Germany), one entry per minute.

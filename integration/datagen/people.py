@@ -11,13 +11,12 @@ from __future__ import annotations
 import datetime
 import json
 import random
-from dataclasses import dataclass, field
 
 from agreements.models import Agreement, Goal, Step
 from integration.datagen import places, pools
 from integration.datagen.agreements import TIMES, YEAR_DAYS, AgreementsMixin, Showcase
 from integration.datagen.sites import Country, ascii_letters
-from integration.datagen.tables import COLUMNS, TableSpec, col
+from integration.datagen.tables import COLUMNS, Chunk, TableSpec, col
 from people.models import (
     Child,
     Consent,
@@ -45,16 +44,6 @@ M_EMPLOYMENT = col(Migrant, "employment")
 C_WITHDRAWN = col(Consent, "withdrawn_on")
 G_STATUS, G_TARGET, G_AREA = col(Goal, "status"), col(Goal, "target_date"), col(Goal, "area")
 S_STATUS, S_DONE = col(Step, "status"), col(Step, "done_on")
-
-
-@dataclass
-class Chunk:
-    """The rows of one chunk of people, per model, plus their history rows."""
-
-    rows: dict = field(default_factory=dict)
-    history: dict = field(default_factory=dict)
-    # model -> (first id, last id) of the rows in this chunk
-    ranges: dict = field(default_factory=dict)
 
 
 def workday(day_ord: int, *, forward: bool = False) -> int:

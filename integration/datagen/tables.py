@@ -422,3 +422,13 @@ class IndexStash:
     def forget(self) -> None:
         self.definitions = []
         self.path.unlink(missing_ok=True)
+
+
+@dataclass
+class Chunk:
+    """The rows of one chunk of people, per model, plus their history rows."""
+
+    rows: dict = field(default_factory=dict)
+    history: dict = field(default_factory=dict)
+    # model -> (first id, last id) of the rows in this chunk
+    ranges: dict = field(default_factory=dict)
