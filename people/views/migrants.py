@@ -145,6 +145,9 @@ def _centre_for_new_case(request: HttpRequest) -> CounsellingCentre:
     centres = CounsellingCentre.objects.visible_to(request.user)
     wanted = request.GET.get("centre") or request.POST.get("centre")
     if wanted:
+        # Only a plain number names a centre; anything else (marks, emoji, NUL) names none.
+        if not (wanted.isascii() and wanted.isdecimal()):
+            raise Http404
         return get_object_or_404(centres, pk=wanted)
     centre = centres.order_by("name").first()
     if centre is None:

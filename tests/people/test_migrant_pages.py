@@ -361,3 +361,18 @@ def test_person_page_keeps_a_marked_section_for_agreements():
 
 
 # --- sessions -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "centre_param",
+    ["\u200f12", "1\u200b2", "\U0001f600", "1\x00", "\x07", "12abc", "١٢", "-1", "1e3"],
+)
+def test_a_centre_parameter_that_is_no_plain_number_answers_404_not_500(
+    counsellor_client, centre, centre_param
+):
+    url = reverse("integration:migrant-create")
+
+    response = counsellor_client.get(url, {"centre": centre_param})
+
+    assert response.status_code == 404
+    assert counsellor_client.get(url, {"centre": str(centre.pk)}).status_code == 200
