@@ -5,13 +5,17 @@ the version comparison shows them. A change of any of them on a signed version i
 amendment, signed again; a step's status is progress, not a term.
 """
 
-AGREEMENT_TERMS = (
+# The starting situation, written as text (the edit form gives each a text area).
+SITUATION_TERMS = (
     "situation_language",
     "situation_schooling",
     "situation_residence",
     "situation_family",
     "situation_work",
     "strengths",
+)
+AGREEMENT_TERMS = (
+    *SITUATION_TERMS,
     "valid_from",
     "valid_until",
     "review_interval_months",

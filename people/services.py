@@ -261,9 +261,7 @@ def reopen_case(*, user: User, migrant: Migrant, note: str) -> Migrant:
         )
 
 
-def _hand_over(
-    migrants: list[Migrant], from_counsellor: User, to_counsellor: User, user: User
-) -> None:
+def _hand_over(migrants: list[Migrant], to_counsellor: User, user: User) -> None:
     """Give the (locked) cases to `to_counsellor`; their open agreements follow in the same
     transaction (see agreements.receivers), in history with the same reason."""
     reason = _("case handed over to %(name)s") % {"name": to_counsellor}
@@ -274,7 +272,6 @@ def _hand_over(
         case_handed_over.send(
             sender=Migrant,
             migrants=migrants,
-            from_counsellor=from_counsellor,
             to_counsellor=to_counsellor,
             user=user,
             reason=reason,
@@ -293,8 +290,7 @@ def reassign_case(*, user: User, migrant: Migrant, counsellor: User) -> Migrant:
         _check_counsellor(migrant.centre, counsellor)
         if migrant.counsellor_id == counsellor.pk:
             raise RuleError(_("The case is already assigned to this counsellor."))
-        previous = migrant.counsellor
-        _hand_over([migrant], previous, counsellor, user)
+        _hand_over([migrant], counsellor, user)
         return migrant
 
 
@@ -313,7 +309,7 @@ def reassign_caseload(
                 centre=centre, counsellor=from_counsellor, status=CaseStatus.ACTIVE
             )
         )
-        _hand_over(cases, from_counsellor, to_counsellor, user)
+        _hand_over(cases, to_counsellor, user)
         return len(cases)
 
 

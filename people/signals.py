@@ -8,7 +8,7 @@ receiver's writes commit or roll back with the case's, and a receiver that refus
 
 from django.dispatch import Signal
 
-# Sent with migrants (a list of Migrant), from_counsellor, to_counsellor, user and reason
+# Sent with migrants (a list of Migrant), to_counsellor, user and reason
 # (the text the history rows carry, e.g. "case handed over to Lea Berg").
 case_handed_over = Signal()
 

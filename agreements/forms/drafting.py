@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.enums import Responsible
 from agreements.models import Agreement, Goal, GoalTemplate, Step
-from agreements.terms import AGREEMENT_TERMS, GOAL_TERMS, STEP_TERMS
+from agreements.terms import AGREEMENT_TERMS, GOAL_TERMS, SITUATION_TERMS, STEP_TERMS
 from people.enums import Language
 from sites.django_overrides import ConstraintsCheckedByTheForm
 from sites.enums import Area
@@ -54,17 +54,7 @@ class AgreementForm(ConstraintsCheckedByTheForm, RevisionForm):
         widgets = {
             "valid_from": DateInput(),
             "valid_until": DateInput(),
-            **{
-                name: forms.Textarea(attrs={"rows": 2})
-                for name in [
-                    "situation_language",
-                    "situation_schooling",
-                    "situation_residence",
-                    "situation_family",
-                    "situation_work",
-                    "strengths",
-                ]
-            },
+            **{name: forms.Textarea(attrs={"rows": 2}) for name in SITUATION_TERMS},
         }
 
     def __init__(self, *args, **kwargs):

@@ -174,12 +174,12 @@ class Agreement(ChoiceDisplay, models.Model):
     @property
     def is_prepared(self) -> bool:
         """A draft whose PDF is frozen for signing: locked until the preparation is taken
-        back (pages select_related("signed_document") to ask without a query)."""
-        return self.status == AgreementStatus.DRAFT and hasattr(self, "signed_document")
-
-    @property
-    def is_editable(self) -> bool:
-        return self.status == AgreementStatus.DRAFT and not self.is_prepared
+        back. Asked without a query of the row the services lock (annotated
+        `has_frozen_pdf`) or of a page's select_related("signed_document")."""
+        if self.status != AgreementStatus.DRAFT:
+            return False
+        frozen = getattr(self, "has_frozen_pdf", None)
+        return hasattr(self, "signed_document") if frozen is None else frozen
 
 
 class Goal(ChoiceDisplay, models.Model):

@@ -17,7 +17,11 @@ from django.utils.translation import gettext as _
 from agreements.enums import AgreementStatus
 from agreements.models import OPEN_STATUSES, Agreement
 from agreements.services.common import touch
-from agreements.services.lifecycle import complete_agreement, end_agreement_early
+from agreements.services.lifecycle import (
+    complete_agreement,
+    end_agreement_early,
+    end_unsigned_draft,
+)
 from people.enums import ClosureReason
 from people.models import Migrant
 from sites.attribution import attributed
@@ -84,7 +88,7 @@ def end_open_agreements(
         )
         for agreement in agreements:
             if agreement.status == AgreementStatus.DRAFT:
-                _end_draft(agreement, ended_on, text)
+                end_unsigned_draft(agreement=agreement, ended_on=ended_on, reason=text)
                 continue
             day = ended_on
             if day < agreement.signed_on:
@@ -105,13 +109,3 @@ def end_open_agreements(
             else:
                 end_agreement_early(user=user, agreement=agreement, ended_on=day, reason=text)
         return len(agreements)
-
-
-def _end_draft(agreement: Agreement, ended_on: datetime.date, text: str) -> None:
-    # Never signed, so it stays without a signing date; a prepared one keeps its frozen
-    # PDF, which the verification page reports as prepared but never signed.
-    agreement.status = AgreementStatus.ENDED_EARLY
-    agreement.ended_on = ended_on
-    agreement.closure_reason = text
-    agreement.next_review_on = None
-    touch(agreement, reason=text)

@@ -38,17 +38,6 @@ def require_draft(agreement: Agreement) -> None:
         raise refusal
 
 
-def is_prepared(agreement: Agreement) -> bool:
-    """A draft whose PDF is frozen for signing, as read with the row by `lock` (or else
-    asked of the database: a row read earlier may be older than the preparation)."""
-    if agreement.status != AgreementStatus.DRAFT:
-        return False
-    frozen = getattr(agreement, "has_frozen_pdf", None)
-    if frozen is None:
-        frozen = SignedDocument.objects.filter(agreement_id=agreement.pk).exists()
-    return frozen
-
-
 def prepared_refusal() -> RuleError:
     return RuleError(
         _(
@@ -64,7 +53,7 @@ def editing_refusal(agreement: Agreement) -> RuleError | None:
     is printed is what is signed, so the frozen PDF locks the draft)."""
     if refusal := draft_refusal(agreement):
         return refusal
-    if is_prepared(agreement):
+    if agreement.is_prepared:
         return prepared_refusal()
     return None
 

@@ -197,11 +197,23 @@ def _close(agreement: Agreement, status: str, ended_on, reason: str) -> Agreemen
         raise RuleError(_("An agreement cannot end before it was signed."))
     if ended_on > timezone.localdate():
         raise RuleError(_("Please check the date."))
+    return _mark_ended(agreement, status, ended_on, reason)
+
+
+def _mark_ended(agreement: Agreement, status: str, ended_on, reason: str) -> Agreement:
     agreement.status = status
     agreement.ended_on = ended_on
     agreement.closure_reason = reason
     agreement.next_review_on = None
     return touch(agreement, reason=reason)
+
+
+def end_unsigned_draft(*, agreement: Agreement, ended_on: datetime.date, reason: str) -> Agreement:
+    """A draft (prepared or not) ended with its case: it stays without a signing date, kept
+    with its history; a prepared one keeps its frozen PDF, which the verification page
+    reports as prepared but never signed. The caller holds the row lock."""
+    require_draft(agreement)
+    return _mark_ended(agreement, AgreementStatus.ENDED_EARLY, ended_on, reason)
 
 
 @attributed

@@ -111,7 +111,7 @@ def verification_of(document: SignedDocument | None, user) -> Verification:
     if document is None:
         return Verification(NOT_FOUND)
     agreement = document.agreement
-    visible = user.is_authenticated and agreement.centre_id in user.centre_ids()
+    visible = Agreement.objects.visible_to(user).filter(pk=agreement.pk).exists()
     if agreement.signed_on is None:
         # A prepared draft, or a frozen version that was closed without ever being signed.
         return Verification(NEVER_SIGNED, document, visible=visible)
