@@ -36,6 +36,7 @@ class StepStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", _("in progress")
     DONE = "done", _("done")
     CANCELLED = "cancelled", _("cancelled")
+    POSTPONED = "postponed", _("postponed")
 
 
 class ReviewOutcome(models.TextChoices):
@@ -44,6 +45,16 @@ class ReviewOutcome(models.TextChoices):
     IN_PROGRESS = "in_progress", _("in progress")
     NOT_ACHIEVED = "not_achieved", _("not achieved")
     DROPPED = "dropped", _("dropped")
+
+
+class ClientRating(models.IntegerChoices):
+    """The client's answer to "Does the agreement help you?" at a review."""
+
+    NOT_AT_ALL = 1, _("not at all")
+    LITTLE = 2, _("a little")
+    SOMEWHAT = 3, _("somewhat")
+    MUCH = 4, _("much")
+    VERY_MUCH = 5, _("very much")
 
 
 class HurdleCategory(models.TextChoices):
@@ -56,3 +67,8 @@ class HurdleCategory(models.TextChoices):
     HOUSING = "housing", _("housing")
     MOTIVATION = "motivation", _("motivation")
     OTHER = "other", _("other")
+
+
+class DigestKind(models.TextChoices):
+    REMINDER = "reminder", _("reminder to the counsellor")
+    ESCALATION = "escalation", _("escalation to the supervisor")

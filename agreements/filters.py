@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.enums import AgreementStatus, GoalStatus
 from agreements.models import Agreement, Step
+from agreements.services.reminders import due_reviews
 from agreements.services.reports.dashboard import DASHBOARD_STATUSES
-from agreements.services.reviews import due_reviews
 from sites.enums import Area
 
 

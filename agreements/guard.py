@@ -1,13 +1,13 @@
 """The database guard over the terms of prepared and signed versions, and its one key.
 
-Migration 0009_prepared_lock installs triggers that refuse, for writes that bypass the
-services (a shell, a script, a bulk load, a bug):
+Migrations 0009_prepared_lock and 0012_signed_due_dates_guarded install triggers that
+refuse, for writes that bypass the services (a shell, a script, a bulk load, a bug):
 
 - inserting or deleting a goal or step of a version that is prepared (its PDF is frozen)
   or signed (any status but draft), and changing their terms (area, texts, priority,
-  target date, order; a step's goal, description, who, partner, offer; on a prepared
-  draft also the step's due date, which the paper prints). Progress stays writable:
-  goal and step status, done dates, postponed due dates of signed versions;
+  target date, order; a step's goal, description, who, partner, offer, due date).
+  Progress stays writable: goal and step status, the date and note of a step's
+  progress, the date a step is postponed to;
 - changing an agreement's terms (number, situation, strengths, validity, review
   interval, document language, amendment reason) while it has a frozen PDF.
 
@@ -30,8 +30,9 @@ from importlib import import_module
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
-# The triggers are the migration's; on SQLite they are laid again after each migrate run.
-MIGRATION = import_module("agreements.migrations.0009_prepared_lock")
+# The triggers are the latest guard migration's; on SQLite they are laid again after each
+# migrate run.
+MIGRATION = import_module("agreements.migrations.0012_signed_due_dates_guarded")
 
 UNLOCK_SETTING = "agreements.terms_unlocked"
 # The SQLite unlock table (written out in the statements below, which take no names).

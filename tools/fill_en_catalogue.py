@@ -1,6 +1,6 @@
 """Fill the English message catalogue from its msgids.
 
-Usage: python tools/fill_en_catalogue.py [--check] [PATH]
+Usage: python tools/fill_en_catalogue.py [--check] [--add-from-de] [PATH]
 
 Our msgids are English, so the English catalogue only has to echo them: msgstr = msgid, and
 for plural entries msgstr[0] = msgid, msgstr[1] = msgid_plural. An English catalogue is
@@ -11,7 +11,9 @@ text, which would show the wrong English.
 The script rewrites every entry (empty, fuzzy or stale), drops "fuzzy" flags and the
 `#|` previous-msgid comments that go with them, and normalises the header (language,
 charset, plural forms). Comments and source references are kept. With --check it changes
-nothing and exits 1 if the catalogue is not filled.
+nothing and exits 1 if the catalogue is not filled. With --add-from-de it first adds every
+entry of the German catalogue the English one lacks (an entry written by hand into the
+German catalogue needs no `make messages` run to reach the English one).
 
 Pure standard library: the parser here is also used by tests/test_translations.py.
 """
@@ -239,12 +241,35 @@ def fill_english(entries: list[Entry]) -> int:
     return changed
 
 
+def add_missing(entries: list[Entry], source: list[Entry]) -> int:
+    """Append the entries of `source` (by msgctxt and msgid) that `entries` lacks."""
+    have = {(e.msgctxt, e.msgid) for e in entries if e.obsolete is None}
+    added = 0
+    for entry in source:
+        if entry.obsolete is not None or entry.is_header or (entry.msgctxt, entry.msgid) in have:
+            continue
+        entries.append(
+            Entry(
+                comments=[c for c in entry.comments if c.startswith("#,")],
+                msgctxt=entry.msgctxt,
+                msgid=entry.msgid,
+                msgid_plural=entry.msgid_plural,
+                msgstr={},
+            )
+        )
+        added += 1
+    return added
+
+
 def main(argv: list[str]) -> int:
     check = "--check" in argv
     paths = [Path(arg) for arg in argv if not arg.startswith("--")]
     path = paths[0] if paths else EN_CATALOGUE
     entries = parse(path)
-    changed = fill_english(entries)
+    changed = 0
+    if "--add-from-de" in argv:
+        changed += add_missing(entries, parse(ROOT / "locale" / "de" / "LC_MESSAGES" / "django.po"))
+    changed += fill_english(entries)
     if check:
         if changed:
             print(f"{path}: {changed} entries are not filled from their msgids")

@@ -9,6 +9,7 @@ from agreements.models.reviews import (
     ReminderDigest,
     Review,
     ReviewQuerySet,
+    StepOutcome,
 )
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "ReviewQuerySet",
     "SignedDocument",
     "Step",
+    "StepOutcome",
     "StepTemplate",
     "VerificationLookup",
 ]

@@ -6,7 +6,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -264,10 +265,16 @@ class Step(ChoiceDisplay, models.Model):
         related_name="steps",
     )
     due_on = models.DateField(_("due on"), null=True, blank=True)
+    # Progress, recorded between reviews without a new signature (never a term: the
+    # agreed due date above stays as signed, a postponement is its own column).
     status = models.CharField(
         _("status"), max_length=12, choices=StepStatus, default=StepStatus.OPEN
     )
-    done_on = models.DateField(_("done on"), null=True, blank=True)
+    status_on = models.DateField(_("status since"), null=True, blank=True)
+    progress_note = models.CharField(
+        _("note on progress"), max_length=300, blank=True, default="", db_default=""
+    )
+    postponed_to = models.DateField(_("postponed to"), null=True, blank=True)
     position = models.PositiveIntegerField(default=0)
     revision = models.PositiveIntegerField(default=1, db_default=1, editable=False)  # as Goal's
 
@@ -283,10 +290,18 @@ class Step(ChoiceDisplay, models.Model):
                 name="agreements_step_partner_named",
             ),
         ]
-        indexes = [models.Index(fields=["status", "due_on"], name="step_status_due")]
+        indexes = [
+            # The overdue lists: open steps by the date they are due now.
+            models.Index(F("status"), Coalesce("postponed_to", "due_on"), name="step_status_due")
+        ]
 
     def __str__(self) -> str:
         return self.description
 
     def get_absolute_url(self) -> str:
         return self.goal.agreement.get_absolute_url() + f"#step-{self.pk}"
+
+    @property
+    def current_due_on(self):
+        """When the step is due now: the postponed date, or the date agreed."""
+        return self.postponed_to or self.due_on

@@ -9,10 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from agreements.enums import (
+    ClientRating,
+    DigestKind,
     HurdleCategory,
     ReviewOutcome,
+    StepStatus,
 )
-from agreements.models.agreements import Agreement, Goal
+from agreements.models.agreements import Agreement, Goal, Step
 from sites.django_overrides import ChoiceDisplay
 from sites.models import CounsellingCentre, Partner
 
@@ -22,7 +25,7 @@ class ReviewQuerySet(models.QuerySet):
         return self.filter(agreement__in=Agreement.objects.visible_to(user))
 
 
-class Review(models.Model):
+class Review(ChoiceDisplay, models.Model):
     """A joint stock-take (Überprüfung / Bilanz) of an active agreement."""
 
     agreement = models.ForeignKey(
@@ -51,6 +54,17 @@ class Review(models.Model):
     changes = models.TextField(_("what was changed"), blank=True)
     next_review_on = models.DateField(_("next review"), null=True, blank=True)
     is_final = models.BooleanField(_("final review"), default=False)
+    # The client's own view, asked in their language at every review (all optional: a
+    # client may not want to answer, or was not there).
+    client_rating = models.PositiveSmallIntegerField(
+        _("does the agreement help you?"), choices=ClientRating, null=True, blank=True
+    )
+    client_most_helpful = models.TextField(
+        _("what has helped you most?"), blank=True, default="", db_default=""
+    )
+    client_wish = models.TextField(_("what should change?"), blank=True, default="", db_default="")
+    # The form's one-time key: the same form posted twice records one review.
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -108,11 +122,49 @@ class GoalOutcome(ChoiceDisplay, models.Model):
         return f"{self.goal}: {self.get_outcome_display()}"
 
 
+class StepOutcome(ChoiceDisplay, models.Model):
+    """What a review found of one step: its status then, a comment, a new date."""
+
+    review = models.ForeignKey(
+        Review,
+        verbose_name=_("review"),
+        on_delete=models.CASCADE,
+        related_name="step_outcomes",
+        db_index=False,  # agreements_stepoutcome_one_per_step starts with it
+    )
+    step = models.ForeignKey(
+        Step, verbose_name=_("step"), on_delete=models.PROTECT, related_name="outcomes"
+    )
+    status = models.CharField(_("status"), max_length=12, choices=StepStatus)
+    comment = models.TextField(_("comment"), blank=True)
+    postponed_to = models.DateField(_("postponed to"), null=True, blank=True)
+
+    history = HistoricalRecords(no_db_index=["step"])
+
+    class Meta:
+        verbose_name = _("step outcome")
+        verbose_name_plural = _("step outcomes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "step"], name="agreements_stepoutcome_one_per_step"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.step}: {self.get_status_display()}"
+
+
 class ReminderDigest(models.Model):
-    """One row per counsellor and day a reminder digest went out; makes sending idempotent."""
+    """One row per user, kind and day a digest went out; makes sending idempotent."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_digests"
+    )
+    kind = models.CharField(
+        max_length=12,
+        choices=DigestKind,
+        default=DigestKind.REMINDER,
+        db_default=DigestKind.REMINDER,
     )
     sent_on = models.DateField()
     item_count = models.PositiveIntegerField(default=0)
@@ -121,7 +173,7 @@ class ReminderDigest(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "sent_on"], name="agreements_reminderdigest_once_a_day"
+                fields=["user", "kind", "sent_on"], name="agreements_reminderdigest_once_a_day"
             )
         ]
 

@@ -378,10 +378,10 @@ def _prepare_step(step: Step, migrant: Migrant) -> Step:
         step.consent = consent
     else:
         step.consent = None
-    if step.status == StepStatus.DONE and step.done_on is None:
-        step.done_on = timezone.localdate()
+    if step.status == StepStatus.DONE and step.status_on is None:
+        step.status_on = timezone.localdate()
     if step.status != StepStatus.DONE:
-        step.done_on = None
+        step.status_on = None
     return step
 
 

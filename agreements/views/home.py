@@ -1,7 +1,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from agreements.services.reviews import home_items
+from agreements.services.reminders import home_items
 from people.services import start_page_items
 
 

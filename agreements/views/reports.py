@@ -17,13 +17,13 @@ from agreements.enums import AgreementStatus, GoalStatus
 from agreements.filters import DashboardListFilter
 from agreements.forms.reviews import EvaluationForm
 from agreements.services import reports
+from agreements.services.reminders import DUE_SOON_DAYS
 from agreements.services.reports.dashboard import (
     DASHBOARD_STATUSES,
     FIGURE_KINDS,
     FIGURE_LABELS,
     Figures,
 )
-from agreements.services.reviews import DUE_SOON_DAYS
 from people.services import case_holders
 from sites.enums import Area
 from sites.http import form_status, page_of

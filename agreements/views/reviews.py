@@ -13,13 +13,9 @@ from agreements.enums import AgreementStatus, ReviewOutcome
 from agreements.filters import ReviewsDueFilter, StepsDueFilter
 from agreements.forms.reviews import ReviewForm
 from agreements.models import Agreement, Review, Step
+from agreements.services.reminders import DUE_SOON_DAYS, overdue_steps
 from agreements.services.reports import member_scopes, pick_scope
-from agreements.services.reviews import (
-    DUE_SOON_DAYS,
-    goals_for_review,
-    overdue_steps,
-    record_review,
-)
+from agreements.services.reviews import goals_for_review, record_review
 from agreements.views.helpers import visible_agreement
 from people.services import case_holders
 from sites.errors import RuleError
@@ -152,7 +148,7 @@ def steps_due(request: HttpRequest) -> HttpResponse:
         Step.objects.filter(goal__agreement__in=visible), timezone.localdate()
     ).select_related("goal__agreement__migrant", "goal__agreement__counsellor", "partner")
     steps_filter = StepsDueFilter(
-        data, queryset=queryset.order_by("due_on", "pk"), counsellors=counsellors
+        data, queryset=queryset.order_by("current_due", "pk"), counsellors=counsellors
     )
     page = page_of(request, steps_filter.qs)
     return render(

@@ -70,7 +70,7 @@ M_RESIDENCE = col(Migrant, "residence_status")
 M_VALID_UNTIL = col(Migrant, "residence_valid_until")
 M_EMPLOYMENT = col(Migrant, "employment")
 G_STATUS, G_TARGET, G_AREA = col(Goal, "status"), col(Goal, "target_date"), col(Goal, "area")
-S_STATUS, S_DONE = col(Step, "status"), col(Step, "done_on")
+S_STATUS, S_DONE = col(Step, "status"), col(Step, "status_on")
 
 
 @dataclass(frozen=True)
@@ -183,6 +183,8 @@ class AgreementsMixin:
                     fromord(base_ord + 14 + int(rand() * 170)),
                     "open",
                     None,
+                    "",  # progress note
+                    None,  # postponed to
                     position,
                     1,  # revision
                 ]
@@ -461,6 +463,10 @@ class AgreementsMixin:
                     pick(pools.REVIEW_CHANGES),
                     next_review,
                     is_final,
+                    None,  # client rating
+                    "",
+                    "",
+                    None,  # submission key
                     counsellor_id,
                     held_at,
                 )

@@ -43,7 +43,7 @@ M_VALID_UNTIL = col(Migrant, "residence_valid_until")
 M_EMPLOYMENT = col(Migrant, "employment")
 C_WITHDRAWN = col(Consent, "withdrawn_on")
 G_STATUS, G_TARGET, G_AREA = col(Goal, "status"), col(Goal, "target_date"), col(Goal, "area")
-S_STATUS, S_DONE = col(Step, "status"), col(Step, "done_on")
+S_STATUS, S_DONE = col(Step, "status"), col(Step, "status_on")
 
 
 def workday(day_ord: int, *, forward: bool = False) -> int:

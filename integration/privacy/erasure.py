@@ -14,7 +14,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agreements.guard import terms_unlocked
-from agreements.models import Agreement, Goal, GoalOutcome, Review, SignedDocument, Step
+from agreements.models import (
+    Agreement,
+    Goal,
+    GoalOutcome,
+    Review,
+    SignedDocument,
+    Step,
+    StepOutcome,
+)
 from agreements.services.cases import end_open_agreements
 
 # Stored instead of required free texts (names, goal texts ...). Data, not UI text: it
@@ -183,9 +191,16 @@ _TEXT_SCRUBS: dict[type[models.Model], dict[str, Any]] = {
         "closure_reason": "",
     },
     Goal: {"text": ANONYMISED, "text_own_words": ""},
-    Step: {"description": ANONYMISED},
-    Review: {"successes": "", "hurdles": "", "changes": ""},
+    Step: {"description": ANONYMISED, "progress_note": ""},
+    Review: {
+        "successes": "",
+        "hurdles": "",
+        "changes": "",
+        "client_most_helpful": "",
+        "client_wish": "",
+    },
     GoalOutcome: {"comment": ""},
+    StepOutcome: {"comment": ""},
 }
 
 

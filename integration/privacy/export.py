@@ -12,7 +12,15 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import Country
 
 from agreements.enums import HurdleCategory
-from agreements.models import Agreement, Goal, GoalOutcome, Review, SignedDocument, Step
+from agreements.models import (
+    Agreement,
+    Goal,
+    GoalOutcome,
+    Review,
+    SignedDocument,
+    Step,
+    StepOutcome,
+)
 
 # Stored instead of required free texts (names, goal texts ...). Data, not UI text: it
 # reads the same in every language the UI is shown in.
@@ -215,6 +223,7 @@ def build_personal_data_export(*, migrant: Migrant, user) -> PersonalDataExport:
     builder.add("steps", _("Steps"), Step, rows.live(Step).order_by("goal_id", "pk"))
     builder.add("reviews", _("Reviews"), Review, rows.live(Review).order_by("held_on", "pk"))
     builder.add("goal_outcomes", _("Outcomes per goal"), GoalOutcome, rows.live(GoalOutcome))
+    builder.add("step_outcomes", _("Outcomes per step"), StepOutcome, rows.live(StepOutcome))
     builder.add(
         "signed_documents",
         _("Signed documents"),
@@ -238,6 +247,7 @@ def build_personal_data_export(*, migrant: Migrant, user) -> PersonalDataExport:
         (Step, "history_steps", _("Change history: steps")),
         (Review, "history_reviews", _("Change history: reviews")),
         (GoalOutcome, "history_goal_outcomes", _("Change history: outcomes per goal")),
+        (StepOutcome, "history_step_outcomes", _("Change history: outcomes per step")),
     ]:
         queryset = rows.history(model).order_by("history_date", "history_id")
         builder.add(key, title, historical_model(model), queryset)

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from agreements.models import Agreement, Goal, GoalOutcome, Review, Step
+from agreements.models import Agreement, Goal, GoalOutcome, Review, Step, StepOutcome
 from people.history import historical_model
 from people.models import (
     Child,
@@ -71,6 +71,6 @@ class PersonRows:
             return Q(agreement_id__in=self.agreement_ids())
         if model is Step:
             return Q(goal_id__in=self.goal_ids())
-        if model is GoalOutcome:
+        if model in (GoalOutcome, StepOutcome):
             return Q(review_id__in=self.review_ids())
         raise ValueError(f"{model.__name__} does not belong to a person")  # pragma: no cover

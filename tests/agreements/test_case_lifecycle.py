@@ -18,8 +18,8 @@ from agreements.enums import AgreementStatus
 from agreements.models import Agreement, SignedDocument
 from agreements.services.documents import attach_scan
 from agreements.services.drafting import create_agreement
+from agreements.services.reminders import home_items, reminder_digests, send_reminders
 from agreements.services.reports import evaluation
-from agreements.services.reviews import home_items, reminder_digests, send_reminders
 from integration.privacy import anonymise_migrant
 from people.enums import CaseStatus, ClosureReason
 from people.models import Migrant

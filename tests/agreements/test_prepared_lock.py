@@ -211,25 +211,28 @@ def test_the_database_lets_an_open_draft_be_written(draft, write):
     assert not _refused_by_the_database(DIRECT_WRITES[write], draft)
 
 
-def test_a_prepared_drafts_step_dates_are_locked_a_signed_ones_may_be_postponed(
+def test_the_agreed_due_date_is_locked_once_prepared_and_a_postponement_is_its_own_column(
     draft, counsellor, migrant
 ):
     later = datetime.date(2027, 2, 1)
     prepared = _prepare(draft, counsellor)
-    postpone = lambda a: Step.objects.filter(goal__agreement=a).update(due_on=later)  # noqa: E731
-    assert _refused_by_the_database(postpone, prepared)
+    move_due = lambda a: Step.objects.filter(goal__agreement=a).update(due_on=later)  # noqa: E731
+    assert _refused_by_the_database(move_due, prepared)
 
     signed = _sign(prepared, counsellor)
+    agreed = set(Step.objects.filter(goal__agreement=signed).values_list("due_on", flat=True))
+    assert _refused_by_the_database(move_due, signed)
+    postpone = lambda a: Step.objects.filter(goal__agreement=a).update(postponed_to=later)  # noqa: E731
     assert not _refused_by_the_database(postpone, signed)
-    assert set(Step.objects.filter(goal__agreement=signed).values_list("due_on", flat=True)) == {
-        later
-    }
+    rows = Step.objects.filter(goal__agreement=signed)
+    assert set(rows.values_list("due_on", flat=True)) == agreed
+    assert set(rows.values_list("postponed_to", flat=True)) == {later}
 
 
 def test_progress_stays_writable_on_a_signed_version(draft, counsellor):
     signed = _sign(draft, counsellor)
     step = _first_step(signed)
-    step.status, step.done_on = StepStatus.DONE, SIGNED_ON
+    step.status, step.status_on = StepStatus.DONE, SIGNED_ON
     step.save()
     Goal.objects.filter(agreement=signed).update(status=GoalStatus.IN_PROGRESS)
     Agreement.objects.filter(pk=signed.pk).update(next_review_on=datetime.date(2027, 3, 1))

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from agreements.enums import AgreementStatus, StepStatus
 from agreements.models import ReminderDigest
-from agreements.services.reviews import reminder_digests, send_reminders
+from agreements.services.reminders import reminder_digests, send_reminders
 from tests.factories import (
     GoalFactory,
     MigrantFactory,

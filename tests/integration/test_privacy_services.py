@@ -9,7 +9,15 @@ from django.db import IntegrityError, transaction
 from django.utils import translation
 
 from agreements.enums import AgreementStatus, GoalStatus, HurdleCategory, ReviewOutcome, StepStatus
-from agreements.models import Agreement, Goal, GoalOutcome, Review, SignedDocument, Step
+from agreements.models import (
+    Agreement,
+    Goal,
+    GoalOutcome,
+    Review,
+    SignedDocument,
+    Step,
+    StepOutcome,
+)
 from integration.privacy import (
     ANONYMISED,
     PLACEHOLDER_PREFIX,
@@ -122,12 +130,12 @@ def test_export_holds_nothing_of_another_person(graph, counsellor, centre):
 def test_export_needs_the_same_number_of_queries_however_much_is_stored(
     graph, counsellor, django_assert_num_queries
 ):
-    with django_assert_num_queries(32):
+    with django_assert_num_queries(34):
         build_personal_data_export(migrant=graph.migrant, user=counsellor).as_json()
     for _ in range(10):
         SessionFactory(migrant=graph.migrant)
         StepFactory(goal=graph.goal, consent=graph.consent)
-    with django_assert_num_queries(32):
+    with django_assert_num_queries(34):
         build_personal_data_export(migrant=graph.migrant, user=counsellor).as_json()
 
 
@@ -333,6 +341,7 @@ def test_no_free_text_of_a_person_escapes_anonymising():
         Step,
         Review,
         GoalOutcome,
+        StepOutcome,
         SignedDocument,
         AccessLog,
         ErasureRequest,

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from agreements.services.reviews import send_reminders
+from agreements.services.reminders import send_reminders
 
 
 class Command(BaseCommand):

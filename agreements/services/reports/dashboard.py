@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from agreements.enums import AgreementStatus, GoalStatus
 from agreements.models import Agreement, Goal
-from agreements.services.reviews import due_window
+from agreements.services.reminders import due_window
 from people.enums import CaseStatus
 from people.models import CounsellingSession, Migrant
 from people.services import case_holders
