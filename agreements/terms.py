@@ -25,3 +25,9 @@ AGREEMENT_TERMS = (
 )
 GOAL_TERMS = ("area", "text", "text_own_words", "priority", "target_date")
 STEP_TERMS = ("description", "responsible", "partner", "offer", "due_on")
+
+# What moves on between reviews without a new signature (agreements.services.lifecycle
+# `record_step_progress`, and a review's outcomes): shown as progress, never as a change of
+# terms. The agreed due date stays as signed; a postponement has its own date.
+GOAL_PROGRESS = ("status",)
+STEP_PROGRESS = ("status", "status_on", "progress_note", "postponed_to")

@@ -2,8 +2,11 @@
 signed, amended, completed, ended early or, as a draft, discarded. Every function is one
 transaction.
 
-A signed version is never edited: amending copies it into the next version, a draft with
-the same number whose goals and steps keep their keys, so any two versions can be compared.
+A signed version's terms are never edited: amending copies it into the next version, a
+draft with the same number whose goals and steps keep their keys, so any two versions can be
+compared. What does move on without a new signature is progress: a step's status, the day
+it happened, a short note and a postponement up to the next review (`record_step_progress`
+below, which the review form uses too).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from agreements.models import Agreement, SignedDocument, Step
 from agreements.services.common import check_revision, lock, require_draft, touch
 from agreements.services.documents import discard_frozen_pdf, freeze_pdf
 from agreements.services.verification import check_fingerprint
+from agreements.terms import STEP_PROGRESS
 from sites.attribution import attributed
 from sites.errors import RuleError
 from sites.models import User
@@ -247,3 +251,179 @@ def discard_draft(*, user: User, agreement: Agreement) -> None:
                 step.delete()
             goal.delete()
         agreement.delete()
+
+
+# --- progress between reviews ------------------------------------------------------------
+
+PROGRESS_NOTE_MAX = Step._meta.get_field("progress_note").max_length
+
+
+def postponement_limit(agreement: Agreement) -> datetime.date | None:
+    """The latest day a step may be postponed to without the other side: the next review,
+    where both sides agree on anything later (or amend the agreement)."""
+    return agreement.next_review_on
+
+
+def apply_step_progress(
+    step: Step,
+    *,
+    agreement: Agreement,
+    status: str,
+    on: datetime.date | None,
+    note: str,
+    postponed_to: datetime.date | None,
+    limit: datetime.date | None,
+    today: datetime.date,
+) -> list[str]:
+    """Check one step's progress and set it on `step` (not saved); returns the progress
+    fields that changed. The rule of what may move on without a new signature, in one
+    place: a known status, a day that has come and is not before the signature, a short
+    note, and a postponement that lies after today and the agreed date but not after
+    `limit` (the next review)."""
+    if status not in StepStatus.values:
+        raise RuleError(_("“%(status)s” is not a known status of a step.") % {"status": status})
+    if on is None:
+        on = today if status != step.status or step.status_on is None else step.status_on
+    if on > today:
+        raise RuleError(_("Progress can only be recorded once it has happened."))
+    if agreement.signed_on and on < agreement.signed_on:
+        raise RuleError(_("Progress cannot be dated before the agreement was signed."))
+    note = (note or "").strip()
+    if len(note) > PROGRESS_NOTE_MAX:
+        raise RuleError(
+            _("The note is too long (at most %(count)s characters).") % {"count": PROGRESS_NOTE_MAX}
+        )
+    if status == StepStatus.POSTPONED:
+        postponed_to = _checked_postponement(step, postponed_to, limit, today)
+    else:
+        # Only a postponement sets a new date; a step done later keeps the date it had.
+        postponed_to = step.postponed_to
+    values = {
+        "status": status,
+        "status_on": on,
+        "progress_note": note,
+        "postponed_to": postponed_to,
+    }
+    changed = [name for name in STEP_PROGRESS if getattr(step, name) != values[name]]
+    for name in changed:
+        setattr(step, name, values[name])
+    return changed
+
+
+def _checked_postponement(
+    step: Step,
+    postponed_to: datetime.date | None,
+    limit: datetime.date | None,
+    today: datetime.date,
+) -> datetime.date:
+    if postponed_to is None:
+        raise RuleError(_("Please give the date the step is postponed to."))
+    if postponed_to <= today:
+        raise RuleError(_("A step is postponed to a day after today."))
+    if step.due_on and postponed_to <= step.due_on:
+        raise RuleError(
+            _("A step is postponed to a day after the date agreed (%(day)s).")
+            % {"day": step.due_on.strftime("%d.%m.%Y")}
+        )
+    if limit is None or limit < today:
+        raise RuleError(
+            _(
+                "There is no upcoming review date to postpone the step to. Record the review "
+                "first: a new date for the step is agreed there."
+            )
+        )
+    if postponed_to > limit:
+        raise RuleError(
+            _(
+                "A step can be postponed up to the next review (%(day)s). A later date is "
+                "agreed together at the review, or by amending the agreement."
+            )
+            % {"day": limit.strftime("%d.%m.%Y")}
+        )
+    return postponed_to
+
+
+def progress_reason(step: Step) -> str:
+    """The history's word for a progress entry: what the step's status became, and when."""
+    text = _("progress: %(status)s") % {"status": step.get_status_display()}
+    if step.status == StepStatus.POSTPONED and step.postponed_to:
+        text += " " + _("to %(day)s") % {"day": step.postponed_to.strftime("%d.%m.%Y")}
+    elif step.status_on:
+        text += " " + _("on %(day)s") % {"day": step.status_on.strftime("%d.%m.%Y")}
+    return text
+
+
+def carry_progress_into_amendment(agreement: Agreement, steps: list[Step]) -> None:
+    """An amendment being written copied the steps before this progress; it takes it over,
+    so the next version does not start from an outdated state. (Progress is no term: a
+    prepared amendment may take it too.)"""
+    by_key = {step.key: step for step in steps}
+    drafts = list(
+        Step.objects.select_for_update().filter(
+            goal__agreement__predecessor=agreement,
+            goal__agreement__status=AgreementStatus.DRAFT,
+            key__in=by_key,
+        )
+    )
+    for draft in drafts:
+        source = by_key[draft.key]
+        for name in STEP_PROGRESS:
+            setattr(draft, name, getattr(source, name))
+        draft.revision += 1
+        draft._change_reason = progress_reason(draft)
+        draft.save(update_fields=[*STEP_PROGRESS, "revision"])
+
+
+@attributed
+def record_step_progress(
+    *,
+    user: User,
+    step: Step,
+    status: str,
+    on: datetime.date | None = None,
+    note: str = "",
+    postponed_to: datetime.date | None = None,
+    expected_revision: int | None,
+    today: datetime.date | None = None,
+) -> Step:
+    """Record how far a step of an active agreement has come, without a new signature.
+
+    Refused on anything but an active version (a draft's steps are edited as terms, a
+    closed or superseded version stays as it ended). The step's history gets an entry in
+    the acting user's name; an amendment being written takes the progress over. Returns
+    the saved row (a new object)."""
+    today = today or timezone.localdate()
+    if expected_revision is None:
+        raise RuleError(
+            _(
+                "This form was sent without the version it was opened at. Reload the page "
+                "and make the change again."
+            )
+        )
+    with transaction.atomic():
+        agreement = lock(step.goal.agreement)
+        if agreement.status == AgreementStatus.DRAFT:
+            raise RuleError(
+                _("This agreement is not signed yet: set the step's status in the draft itself.")
+            )
+        if agreement.status != AgreementStatus.ACTIVE:
+            raise RuleError(_("Progress is recorded on the active version of an agreement."))
+        stored = Step.objects.select_for_update().get(pk=step.pk)
+        check_revision(stored, expected_revision)
+        changed = apply_step_progress(
+            stored,
+            agreement=agreement,
+            status=status,
+            on=on,
+            note=note,
+            postponed_to=postponed_to,
+            limit=postponement_limit(agreement),
+            today=today,
+        )
+        if not changed:
+            return stored
+        stored.revision += 1
+        stored._change_reason = progress_reason(stored)
+        stored.save(update_fields=[*changed, "revision"])
+        carry_progress_into_amendment(agreement, [stored])
+        return stored
