@@ -1,6 +1,14 @@
 from django.urls import path
 
-from agreements.views import agreements, lifecycle, reports, reviews, signing, verification
+from agreements.views import (
+    agreements,
+    lifecycle,
+    progress,
+    reports,
+    reviews,
+    signing,
+    verification,
+)
 
 app_name = "agreements"
 
@@ -17,6 +25,7 @@ urlpatterns = [
     path("schritte/<int:pk>/bearbeiten/", agreements.step_edit, name="step-edit"),
     path("schritte/<int:pk>/loeschen/", agreements.step_delete, name="step-delete"),
     path("schritte/<int:pk>/verschieben/<str:direction>/", agreements.step_move, name="step-move"),
+    path("schritte/<int:pk>/fortschritt/", progress.step_progress, name="step-progress"),
     path("<int:pk>/aendern/", lifecycle.agreement_amend, name="amend"),
     path("<int:pk>/beenden/", lifecycle.agreement_end, name="end"),
     path("<int:pk>/verwerfen/", lifecycle.agreement_discard, name="discard"),

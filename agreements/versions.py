@@ -7,12 +7,11 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 
 from agreements.models import Agreement, Goal, Step
-from agreements.terms import AGREEMENT_TERMS, GOAL_TERMS, STEP_TERMS
+from agreements.terms import AGREEMENT_TERMS, GOAL_PROGRESS, GOAL_TERMS, STEP_PROGRESS, STEP_TERMS
 from sites.changes import display_field
 
-# The comparison shows the terms and, for goals and steps, how far they have come.
-GOAL_FIELDS = [*GOAL_TERMS, "status"]
-STEP_FIELDS = [*STEP_TERMS, "status"]
+# The comparison shows the terms apart from how far goals and steps have come: a changed
+# term was signed again, progress was not.
 AGREEMENT_FIELDS = list(AGREEMENT_TERMS)
 
 
@@ -44,10 +43,11 @@ class FieldDiff:
 
 @dataclass
 class ItemDiff:
-    state: str  # "added", "removed", "changed", "same"
+    state: str  # "added", "removed", "changed" (terms), "progress" (only progress), "same"
     old: object | None
     new: object | None
-    fields: list[FieldDiff] = field(default_factory=list)
+    fields: list[FieldDiff] = field(default_factory=list)  # changed terms
+    progress: list[FieldDiff] = field(default_factory=list)
     steps: list[ItemDiff] = field(default_factory=list)
 
     @property
@@ -68,7 +68,7 @@ def _field_diffs(old, new, names: list[str]) -> list[FieldDiff]:
     return diffs
 
 
-def _match(olds, news, names, children=None) -> list[ItemDiff]:
+def _match(olds, news, terms, progress, children=None) -> list[ItemDiff]:
     old_by_key = {item.key: item for item in olds}
     new_by_key = {item.key: item for item in news}
     result = []
@@ -80,11 +80,19 @@ def _match(olds, news, names, children=None) -> list[ItemDiff]:
                 diff.steps = [ItemDiff("added", None, s) for s in children(item)]
             result.append(diff)
             continue
-        diff = ItemDiff("same", before, item, _field_diffs(before, item, names))
+        diff = ItemDiff(
+            "same",
+            before,
+            item,
+            fields=_field_diffs(before, item, terms),
+            progress=_field_diffs(before, item, progress),
+        )
         if children:
-            diff.steps = _match(children(before), children(item), STEP_FIELDS)
-        if diff.fields or any(s.state != "same" for s in diff.steps):
+            diff.steps = _match(children(before), children(item), STEP_TERMS, STEP_PROGRESS)
+        if diff.fields or any(s.state in ("added", "removed", "changed") for s in diff.steps):
             diff.state = "changed"
+        elif diff.progress or any(s.state == "progress" for s in diff.steps):
+            diff.state = "progress"
         result.append(diff)
     for item in olds:
         if item.key not in new_by_key:
@@ -102,7 +110,8 @@ def compare(old: Agreement, new: Agreement) -> dict:
         "goals": _match(
             list(old.goals.all()),
             list(new.goals.all()),
-            GOAL_FIELDS,
+            GOAL_TERMS,
+            GOAL_PROGRESS,
             children=lambda goal: list(goal.steps.all()),
         ),
     }

@@ -28,7 +28,12 @@ def lock(agreement: Agreement) -> Agreement:
 def draft_refusal(agreement: Agreement) -> RuleError | None:
     if agreement.status != AgreementStatus.DRAFT:
         return RuleError(
-            _("A signed agreement cannot be changed. Amend it to create a new version.")
+            _(
+                "What both sides signed cannot be changed here: to change what a goal or "
+                "step says, who takes it, its partner or its dates, amend the agreement (a "
+                "new version, signed again). How far a step has come is recorded on the "
+                "agreement page without a new signature."
+            )
         )
     return None
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agreements.content import commitments
-from agreements.enums import AgreementStatus
+from agreements.enums import AgreementStatus, StepStatus
 from agreements.filters import AgreementFilter
 from agreements.forms.drafting import (
     AgreementForm,
@@ -33,6 +33,7 @@ from agreements.services.drafting import (
     update_goal,
     update_step,
 )
+from agreements.services.lifecycle import postponement_limit
 from agreements.versions import series
 from agreements.views.helpers import visible_agreement
 from people.views.helpers import visible_migrant
@@ -109,6 +110,8 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             .filter(predecessor=agreement)
             .first(),
             "reviews": agreement.reviews.order_by("-held_on")[:5],
+            "step_statuses": StepStatus.choices,
+            "limit": postponement_limit(agreement),
         },
     )
 
@@ -128,8 +131,27 @@ def _edit_context(agreement: Agreement, **extra) -> dict:
     }
 
 
+def _terms_locked(request: HttpRequest, agreement: Agreement) -> HttpResponse:
+    """A signed version's goals and steps are what both sides signed: the answer to an
+    attempt to change them says why and offers the amendment and the progress instead."""
+    successor = Agreement.objects.filter(predecessor=agreement).first()
+    return render(
+        request,
+        "agreements/terms_locked.html",
+        {
+            "agreement": agreement,
+            "refusal": editing_refusal(agreement),
+            "successor": successor,
+            "can_amend": agreement.status == AgreementStatus.ACTIVE and successor is None,
+        },
+        status=400,
+    )
+
+
 def _goals_response(request: HttpRequest, agreement: Agreement, status: int = 200, **extra):
     agreement.refresh_from_db()
+    if agreement.status != AgreementStatus.DRAFT:
+        return _terms_locked(request, agreement)
     if is_htmx(request):
         return render(
             request,
@@ -242,6 +264,8 @@ def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
 def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     goal = _draft_goal(request, pk)
     agreement = goal.agreement
+    if agreement.status != AgreementStatus.DRAFT:
+        return _terms_locked(request, agreement)
     if request.method == "GET" and (refusal := editing_refusal(agreement)):
         return _goals_response(request, agreement, status=400, errors=[str(refusal)])
     form = GoalForm(request.POST or None, instance=goal)
@@ -330,6 +354,8 @@ def step_add(request: HttpRequest, pk: int) -> HttpResponse:
 def step_edit(request: HttpRequest, pk: int) -> HttpResponse:
     step = _draft_step(request, pk)
     agreement = step.goal.agreement
+    if agreement.status != AgreementStatus.DRAFT:
+        return _terms_locked(request, agreement)
     if request.method == "GET" and (refusal := editing_refusal(agreement)):
         return _goals_response(request, agreement, status=400, errors=[str(refusal)])
     form = StepForm(request.POST or None, instance=step, agreement=agreement)

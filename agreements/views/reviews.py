@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from agreements.enums import AgreementStatus, ReviewOutcome
+from agreements.enums import AgreementStatus, ReviewOutcome, StepStatus
 from agreements.filters import ReviewsDueFilter, StepsDueFilter
 from agreements.forms.reviews import ReviewForm
 from agreements.models import Agreement, Review, Step
@@ -154,5 +154,11 @@ def steps_due(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "agreements/review_step_list.html",
-        {"form": steps_filter.form, "page": page, "scope": scope, "today": timezone.localdate()},
+        {
+            "form": steps_filter.form,
+            "page": page,
+            "scope": scope,
+            "today": timezone.localdate(),
+            "step_statuses": StepStatus.choices,
+        },
     )
