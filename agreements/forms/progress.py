@@ -10,7 +10,7 @@ from agreements.models import Step
 from sites.widgets import DateInput
 
 # Where the form was sent from, so the answer goes back there.
-SHOWN_IN = ("agreement", "due-list")
+SHOWN_IN = ("agreement", "due-list", "home")
 
 
 class StepProgressForm(forms.Form):

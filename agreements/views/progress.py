@@ -20,6 +20,7 @@ from sites.http import is_htmx
 PARTIALS = {
     "agreement": "agreements/_step_item.html",
     "due-list": "agreements/_step_due_row.html",
+    "home": "agreements/_step_home_item.html",
 }
 
 
@@ -101,4 +102,6 @@ def _saved(request: HttpRequest, form: StepProgressForm, step: Step) -> HttpResp
     )
     if shown_in == "due-list":
         return redirect("agreements:steps-due")
+    if shown_in == "home":
+        return redirect("home")
     return redirect(step.get_absolute_url())

@@ -300,3 +300,27 @@ def test_the_agreement_page_needs_the_same_queries_whatever_its_size(
     with django_assert_num_queries(AGREEMENT_PAGE_QUERIES):
         response = counsellor_client.get(agreement.get_absolute_url())
     assert response.content.decode().count('name="shown_in" value="agreement"') == 2 * goals * steps
+
+
+def test_the_start_page_marks_an_overdue_step_done_in_one_click(agreement, counsellor_client):
+    step = _step(agreement)
+    html = counsellor_client.get(reverse("home")).content.decode()
+    assert f'id="home-step-{step.pk}"' in html
+    response = counsellor_client.post(
+        reverse("agreements:step-progress", args=[step.pk]),
+        {"status": "done", "revision": step.revision, "shown_in": "home"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert f'<li id="home-step-{step.pk}"' in response.content.decode()
+    assert _step(agreement).status == StepStatus.DONE
+
+
+def test_the_steps_own_page_records_progress_without_javascript(agreement, counsellor_client):
+    step = _step(agreement)
+    url = reverse("agreements:step-progress", args=[step.pk])
+    page = counsellor_client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f'<label class="form-label small mb-0" for="progress-{step.pk}-status">' in html
+    assert "data-hx-post" not in html.split('id="step-heading"')[1]
