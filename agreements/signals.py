@@ -1,4 +1,5 @@
-"""Kept evaluation figures are deleted when the data they were counted from changes.
+"""Kept evaluation figures are deleted when the data they were counted from changes: people,
+agreements, goals, steps (their progress), reviews (with the clients' ratings), outcomes.
 
 A draft counts in no figure (the evaluation counts signed, amended, completed and ended
 agreements, and reviews and outcomes, which only signed agreements have), so editing a
@@ -12,7 +13,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from agreements.enums import AgreementStatus
-from agreements.models import Agreement, EvaluationFigures, Goal, GoalOutcome, Review
+from agreements.models import Agreement, EvaluationFigures, Goal, GoalOutcome, Review, Step
 from people.models import Migrant
 
 
@@ -42,6 +43,19 @@ def forget_goal_figures(sender, instance, **kwargs) -> None:
     if Goal.agreement.is_cached(instance) and _is_draft(instance.agreement):
         return
     _forget(centre__agreements=instance.agreement_id)
+
+
+@receiver([post_save, post_delete], sender=Step)
+def forget_step_figures(sender, instance, **kwargs) -> None:
+    # Progress on a signed version (done, cancelled, postponed) moves the step figures;
+    # a draft's steps count in none, and are skipped when the draft is at hand (as goals).
+    if (
+        Step.goal.is_cached(instance)
+        and Goal.agreement.is_cached(instance.goal)
+        and _is_draft(instance.goal.agreement)
+    ):
+        return
+    _forget(centre__agreements__goals=instance.goal_id)
 
 
 @receiver([post_save, post_delete], sender=Review)

@@ -185,7 +185,7 @@ class EvaluationFigures(models.Model):
     """One centre's evaluation figures for one period, as counted at `counted_at`.
 
     The evaluation over many centres adds these up instead of counting the whole country
-    again. A change to the centre's people, agreements, goals or reviews deletes them
+    again. A change to the centre's people, agreements, goals, steps or reviews deletes them
     (agreements/signals.py); the page shows when the oldest figures it used were counted.
     """
 

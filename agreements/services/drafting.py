@@ -408,6 +408,8 @@ def update_step(
         agreement = lock(step.goal.agreement)
         require_editable(agreement)
         stored = Step.objects.get(pk=step.pk)
+        # The goal and its draft at hand: the evaluation figures' signal then costs no query.
+        stored.goal = step.goal
         check_revision(stored, expected_revision)
         _apply(stored, values, STEP_FIELDS)
         _prepare_step(stored, agreement.migrant)

@@ -277,7 +277,7 @@ def test_no_name_or_case_number_anywhere_in_an_export(supervisor_client, centre,
             for value in row
             if value is not None
         )
-        assert len(workbook.worksheets) == 5
+        assert len(workbook.worksheets) == 8
     for forbidden in ["Vorname", "Nachname", "EXP-2026", "-IV", "Kurs bestanden", "Ziel von"]:
         assert forbidden not in text, forbidden
     assert "12" in text
@@ -339,10 +339,11 @@ def test_the_report_costs_the_same_queries_for_few_and_many_people(
     client.force_login(lead)
     params = {"date_from": START.isoformat(), "date_to": END.isoformat(), "centres": centre.pk}
     url = reverse("agreements:evaluation")
-    # session, user, memberships, kept figures; agreements, reviews with hurdles, goal
-    # outcomes, their people per area and outcome, people by age and nationality; the
-    # figures kept (in a savepoint); savepoints around the view
-    counting, kept = 14, 6
+    # session, user, memberships, kept figures; agreements, reviews with hurdles and
+    # ratings, goal outcomes, their people per area and outcome, steps due by area and
+    # partner kind (one union), people by age and nationality; the figures kept (in a
+    # savepoint); savepoints around the view
+    counting, kept = 15, 6
     _many_people(centre, count=1)
     with django_assert_num_queries(counting):
         client.get(url, params)
@@ -366,8 +367,8 @@ def test_the_export_costs_the_same_queries_for_few_and_many_people(
     client.force_login(lead)
     # session, user, memberships, kept figures; the access log rows (one insert for all
     # centres) in a savepoint; savepoints around the view. Counting anew adds the report's
-    # five queries and keeping the figures (three with its savepoint).
-    counting, kept = 17, 9
+    # six queries and keeping the figures (three with its savepoint).
+    counting, kept = 18, 9
     _many_people(centre, count=1)
     with django_assert_num_queries(counting):
         _export(client, centre, fmt)

@@ -1,11 +1,12 @@
 """The evaluation report: the model project's figures for any period and set of centres.
 
-The figures are counted per centre (six grouped queries whatever the size: agreements,
-reviews with hurdles, goal outcomes, their distinct people per area and outcome, and
-people by age band and nationality group) into a flat dict of additive numbers. A person
-belongs to one centre, so the figures of several centres are the sums of each centre's;
-that lets `snapshots` keep each centre's figures and add them up instead of counting a
-whole country again. Every figure carries the number of different people behind it, for
+The figures are counted per centre (seven grouped queries whatever the size: agreements,
+reviews with hurdles and the clients' ratings, goal outcomes, their distinct people per
+area and outcome, steps due by area and partner kind (progress.py), and people by age
+band and nationality group) into a flat dict of additive numbers. A person belongs to one
+centre, so the figures of several centres are the sums of each centre's; that lets
+`snapshots` keep each centre's figures and add them up instead of counting a whole
+country again. Every figure carries the number of different people behind it, for
 suppression on export.
 """
 
@@ -35,7 +36,13 @@ from django.utils.translation import gettext_lazy
 from agreements.enums import AgreementStatus, HurdleCategory, ReviewOutcome
 from agreements.models import Agreement, GoalOutcome, Review
 from agreements.services.lifecycle import add_months
-from agreements.services.reports.tables import Cell, Share, Table
+from agreements.services.reports.progress import (
+    rating_counts,
+    ratings_table,
+    step_figures,
+    step_tables,
+)
+from agreements.services.reports.tables import Cell, Figures, Share, Table, add_figures
 from sites.enums import Area
 from sites.models import CounsellingCentre
 
@@ -118,9 +125,6 @@ def default_evaluation_period(today: datetime.date) -> tuple[datetime.date, date
     return add_months(today.replace(day=1), -11), today
 
 
-Figures = dict[str, float]  # additive counts of one centre or the sum of several
-
-
 @dataclass
 class Evaluation:
     date_from: datetime.date
@@ -128,13 +132,24 @@ class Evaluation:
     centres: list[CounsellingCentre]
     summary: Table
     goals: Table
+    steps_by_area: Table
+    steps_by_partner: Table
+    ratings: Table
     hurdles: Table
     people: Table
     # When the oldest of the centres' stored figures was counted; None: counted just now.
     as_of: datetime.datetime | None = None
 
     def tables(self) -> list[Table]:
-        return [self.summary, self.goals, self.hurdles, self.people]
+        return [
+            self.summary,
+            self.goals,
+            self.steps_by_area,
+            self.steps_by_partner,
+            self.ratings,
+            self.hurdles,
+            self.people,
+        ]
 
     def figure(self, row: str) -> float | None:
         return self.summary.cell(row, "value").count
@@ -145,12 +160,6 @@ class Evaluation:
 
     def achieved_share(self, area: str | None = None) -> float | None:
         return self.goals.share(area or "total", "achieved").value
-
-
-def _add(figures: Figures, row: dict, prefix: str = "") -> None:
-    for name, value in row.items():
-        if value:
-            figures[prefix + name] = figures.get(prefix + name, 0) + value
 
 
 # --- counting, grouped by centre -----------------------------------------------------------
@@ -190,7 +199,7 @@ def _agreement_figures(by_centre, centre_ids, date_from, date_to) -> None:
     for row in rows:
         total = row.pop("days_total")
         row["days_total"] = total.total_seconds() / 86400 if total else 0
-        _add(by_centre[row.pop("centre_id")], row)
+        add_figures(by_centre[row.pop("centre_id")], row)
 
 
 def _review_figures(by_centre, centre_ids, date_from, date_to) -> None:
@@ -214,6 +223,7 @@ def _review_figures(by_centre, centre_ids, date_from, date_to) -> None:
         named = Q(hurdle_categories__icontains=f'"{code}"')
         counts[f"hurdle_{code}"] = Count("pk", filter=named)
         counts[f"hurdle_{code}_people"] = Count(person, distinct=True, filter=named)
+    counts.update(rating_counts(person))
     rows = (
         Review.objects.filter(
             agreement__centre_id__in=centre_ids, held_on__range=(date_from, date_to)
@@ -224,7 +234,7 @@ def _review_figures(by_centre, centre_ids, date_from, date_to) -> None:
         .order_by()
     )
     for row in rows:
-        _add(by_centre[row.pop("centre_id")], row)
+        add_figures(by_centre[row.pop("centre_id")], row)
 
 
 def _latest_outcomes(centre_ids: list[int], date_from, date_to):
@@ -252,7 +262,7 @@ def _goal_figures(by_centre, centre_ids, date_from, date_to) -> None:
         .order_by()
     ):
         key = f"goal:{row['goal__area']}:{row['outcome']}"
-        _add(by_centre[row["centre_id"]], {"": row["goals"], ":people": row["people"]}, key)
+        add_figures(by_centre[row["centre_id"]], {"": row["goals"], ":people": row["people"]}, key)
     # One person can have several goals in an area: the totals' people are counted apart.
     margins = {"total": Count(person, distinct=True)}
     margins.update(
@@ -265,7 +275,7 @@ def _goal_figures(by_centre, centre_ids, date_from, date_to) -> None:
         }
     )
     for row in latest.values(centre_id=centre).annotate(**margins).order_by():
-        _add(by_centre[row.pop("centre_id")], row, "goal_people:")
+        add_figures(by_centre[row.pop("centre_id")], row, "goal_people:")
 
 
 def _people_figures(by_centre, centre_ids, date_from, date_to) -> None:
@@ -282,7 +292,7 @@ def _people_figures(by_centre, centre_ids, date_from, date_to) -> None:
         .order_by()
     ):
         key = f"people:{row['band']}:{row['group']}"
-        _add(by_centre[row["centre_id"]], {"": row["people"]}, key)
+        add_figures(by_centre[row["centre_id"]], {"": row["people"]}, key)
 
 
 def figures_by_centre(
@@ -291,7 +301,13 @@ def figures_by_centre(
     """Every centre's additive figures for the period; a centre without any is {}."""
     by_centre: dict[int, Figures] = {centre_id: {} for centre_id in centre_ids}
     if centre_ids:
-        for count in (_agreement_figures, _review_figures, _goal_figures, _people_figures):
+        for count in (
+            _agreement_figures,
+            _review_figures,
+            _goal_figures,
+            step_figures,
+            _people_figures,
+        ):
             count(by_centre, centre_ids, date_from, date_to)
     return by_centre
 
@@ -299,7 +315,7 @@ def figures_by_centre(
 def add_up(figures: Iterable[Figures]) -> Figures:
     total: Figures = {}
     for one in figures:
-        _add(total, one)
+        add_figures(total, one)
     return total
 
 
@@ -422,12 +438,16 @@ def evaluation_from_figures(
     as_of: datetime.datetime | None = None,
 ) -> Evaluation:
     summary = _summary(figures)
+    steps_by_area, steps_by_partner = step_tables(figures)
     return Evaluation(
         date_from=date_from,
         date_to=date_to,
         centres=centres,
         summary=summary,
         goals=_goals(figures),
+        steps_by_area=steps_by_area,
+        steps_by_partner=steps_by_partner,
+        ratings=ratings_table(figures),
         hurdles=_hurdles(figures, summary.cell("reviews_held", "value")),
         people=_people(figures),
         as_of=as_of,

@@ -78,6 +78,7 @@ def _about(evaluation: Evaluation) -> list[tuple[str, str]]:
             )
             % {"n": SUPPRESS_BELOW, "mark": SUPPRESSED_MARK},
         ),
+        *((table.title, table.note) for table in evaluation.tables() if table.note),
     ]
 
 
@@ -143,6 +144,8 @@ def to_xlsx(evaluation: Evaluation) -> bytes:
                     values.append(SUPPRESSED_MARK if share.suppressed else _percent(share))
             sheet.append(values)
         sheet.append([])
+        if table.note:
+            sheet.append([table.note])
         sheet.append([f"{SUPPRESSED_MARK}: {_suppression_note()}"])
     buffer = io.BytesIO()
     workbook.save(buffer)

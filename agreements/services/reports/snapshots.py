@@ -26,6 +26,10 @@ from agreements.services.reports.evaluation import (
 from sites.models import CounsellingCentre
 
 MAX_AGE = datetime.timedelta(hours=24)
+# Kept with the figures and raised whenever the evaluation counts something new (2: steps
+# done on time and the clients' ratings): figures kept before are counted anew at once
+# instead of showing the new figures as nought for up to a day.
+VERSION_KEY, VERSION = "version", 2
 # Counting this many centres in one go takes a few seconds at national size; the rest of
 # a large set waits for the next request or the nightly run rather than the page timing out.
 CENTRES_PER_BATCH = 100
@@ -38,7 +42,7 @@ def _store(counted: dict[int, dict], date_from, date_to, at: datetime.datetime) 
                 centre_id=centre_id,
                 date_from=date_from,
                 date_to=date_to,
-                figures=figures,
+                figures={**figures, VERSION_KEY: VERSION},
                 counted_at=at,
             )
             for centre_id, figures in counted.items()
@@ -75,8 +79,11 @@ def evaluation(
             date_from=date_from,
             date_to=date_to,
             counted_at__gte=timezone.now() - MAX_AGE,
+            **{f"figures__{VERSION_KEY}": VERSION},
         ).only("centre_id", "figures", "counted_at")
     )
+    for row in kept:
+        del row.figures[VERSION_KEY]
     kept_ids = {row.centre_id for row in kept}
     counted = count_and_keep([i for i in centre_ids if i not in kept_ids], date_from, date_to)
     return evaluation_from_figures(

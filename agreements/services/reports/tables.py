@@ -15,6 +15,14 @@ from django.utils.formats import number_format
 SUPPRESS_BELOW = 5
 SUPPRESSED_MARK = "x"
 
+Figures = dict[str, float]  # additive counts of one centre or the sum of several
+
+
+def add_figures(figures: Figures, row: dict, prefix: str = "") -> None:
+    for name, value in row.items():
+        if value:
+            figures[prefix + name] = figures.get(prefix + name, 0) + value
+
 
 def format_count(cell: Cell) -> str:
     if cell.suppressed:
@@ -76,6 +84,8 @@ class Table:
     shares: dict[tuple[str, str], Share] = field(default_factory=dict)
     # Lines whose parts add up to a published total: ([part keys], total key).
     lines: list[tuple[list[tuple[str, str]], tuple[str, str]]] = field(default_factory=list)
+    # How the table counts, where its title cannot say it: shown below it and exported.
+    note: str = ""
 
     def cell(self, row: str, column: str) -> Cell:
         return self.cells[(row, column)]
