@@ -104,10 +104,14 @@ class Escalation:
 def _first_per_counsellor(queryset: QuerySet, *, centre: str, counsellor: str, order) -> QuerySet:
     # Each (centre, counsellor)'s first rows and their total, in one query for the batch.
     partition = [F(centre), F(counsellor)]
-    return queryset.annotate(
-        rank=Window(RowNumber(), partition_by=partition, order_by=[*order, F("pk").asc()]),
-        total=Window(Count("pk"), partition_by=partition),
-    ).filter(rank__lte=ESCALATION_LIST_LIMIT)
+    return (
+        queryset.order_by()
+        .annotate(
+            rank=Window(RowNumber(), partition_by=partition, order_by=[*order, F("pk").asc()]),
+            total=Window(Count("pk"), partition_by=partition),
+        )
+        .filter(rank__lte=ESCALATION_LIST_LIMIT)
+    )
 
 
 def escalation_digests(*, today: datetime.date, batch_size: int = 200) -> Iterable[Escalation]:
