@@ -300,6 +300,10 @@ VERIFY_RATE_LIMIT = env_int("VERIFY_RATE_LIMIT", 20)
 VERIFY_RATE_WINDOW_MINUTES = env_int("VERIFY_RATE_WINDOW_MINUTES", 10)
 VERIFY_LOG_DAYS = env_int("VERIFY_LOG_DAYS", 30)
 
+# The daily run tells each supervisor of the reviews and steps in their centres that are
+# overdue by more than this many days (policy of the provider, not code).
+ESCALATION_AFTER_DAYS = env_int("ESCALATION_AFTER_DAYS", 14)
+
 # Case numbers and the retention period are policy, not code.
 RETENTION_YEARS = env_int("RETENTION_YEARS", 3)
 

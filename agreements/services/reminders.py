@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from agreements.enums import AgreementStatus, StepStatus
+from agreements.enums import AgreementStatus, DigestKind, StepStatus
 from agreements.models import Agreement, ReminderDigest, Step
 from people.models import CounsellingSession
 from sites.models import Membership, User
@@ -36,7 +36,8 @@ def due_window(today: datetime.date) -> tuple[datetime.date, datetime.date]:
     return today, today + datetime.timedelta(days=DUE_SOON_DAYS - 1)
 
 
-def _reviewable(queryset: QuerySet[Agreement]) -> QuerySet[Agreement]:
+def reviewable(queryset: QuerySet[Agreement]) -> QuerySet[Agreement]:
+    """Active agreements with a review date: the ones a review can be due for."""
     return queryset.filter(status=AgreementStatus.ACTIVE, next_review_on__isnull=False)
 
 
@@ -46,7 +47,7 @@ def due_reviews(
     """Active agreements whose review is overdue ("overdue"), due within the next days
     ("soon"), or either ("due")."""
     first, last = due_window(today)
-    queryset = _reviewable(queryset)
+    queryset = reviewable(queryset)
     if state == "overdue":
         queryset = queryset.filter(next_review_on__lt=first)
     elif state == "soon":
@@ -74,7 +75,7 @@ def home_items(*, user: User, today: datetime.date | None = None) -> dict:
     """
     today = today or timezone.localdate()
     first, last = due_window(today)
-    own = _reviewable(Agreement.objects.visible_to(user).filter(counsellor=user))
+    own = reviewable(Agreement.objects.visible_to(user).filter(counsellor=user))
     counts = own.aggregate(
         overdue=Count("pk", filter=Q(next_review_on__lt=first)),
         due_soon=Count("pk", filter=Q(next_review_on__range=(first, last))),
@@ -121,7 +122,8 @@ class Digest:
         )
 
 
-def _still_member(counsellor_path: str, centre_path: str) -> Exists:
+def still_member(counsellor_path: str, centre_path: str) -> Exists:
+    """The item's counsellor still belongs to its centre (given as lookup paths)."""
     # A counsellor who left a centre is not reminded of its cases (and could not open them).
     return Exists(
         Membership.objects.filter(user=OuterRef(counsellor_path), centre=OuterRef(centre_path))
@@ -136,16 +138,16 @@ def reminder_digests(*, today: datetime.date, batch_size: int = 500) -> Iterable
     hold every open item in memory at once.
     """
     first, last = due_window(today)
-    agreements = _reviewable(Agreement.objects.all()).filter(
-        _still_member("counsellor", "centre"), next_review_on__lte=last
+    agreements = reviewable(Agreement.objects.all()).filter(
+        still_member("counsellor", "centre"), next_review_on__lte=last
     )
     steps = overdue_steps(Step.objects.all(), today).filter(
-        _still_member("goal__agreement__counsellor", "goal__agreement__centre")
+        still_member("goal__agreement__counsellor", "goal__agreement__centre")
     )
     # A range on the column itself (not __date), so an index on it can serve the query.
     day_starts = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
     appointments = CounsellingSession.objects.filter(
-        _still_member("counsellor", "migrant__centre"),
+        still_member("counsellor", "migrant__centre"),
         next_appointment__gte=day_starts,
         next_appointment__lt=day_starts + datetime.timedelta(days=1),
     )
@@ -154,7 +156,11 @@ def reminder_digests(*, today: datetime.date, batch_size: int = 500) -> Iterable
         | set(steps.values_list("goal__agreement__counsellor_id", flat=True).distinct())
         | set(appointments.values_list("counsellor_id", flat=True).distinct())
     )
-    already = set(User.objects.filter(reminder_digests__sent_on=today).values_list("pk", flat=True))
+    already = set(
+        ReminderDigest.objects.filter(kind=DigestKind.REMINDER, sent_on=today).values_list(
+            "user_id", flat=True
+        )
+    )
     ids = sorted(candidates - already)
     for start in range(0, len(ids), batch_size):
         users = {
@@ -267,7 +273,10 @@ def send_reminders(*, today: datetime.date | None = None, base_url: str = "") ->
     for digest in reminder_digests(today=today):
         with transaction.atomic():
             _row, created = ReminderDigest.objects.get_or_create(
-                user=digest.user, sent_on=today, defaults={"item_count": digest.item_count}
+                user=digest.user,
+                kind=DigestKind.REMINDER,
+                sent_on=today,
+                defaults={"item_count": digest.item_count},
             )
             if not created:
                 continue

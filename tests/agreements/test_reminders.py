@@ -97,8 +97,8 @@ def test_the_command_does_not_send_twice(items, counsellor):
     assert len(mail.outbox) == 1
     assert ReminderDigest.objects.count() == 1
     assert out.getvalue().splitlines() == [
-        "Reminder digests for 2026-11-24: 1 sent.",
-        "Reminder digests for 2026-11-24: 0 sent.",
+        "Reminder digests for 2026-11-24: 1 sent to counsellors, 0 to supervisors.",
+        "Reminder digests for 2026-11-24: 0 sent to counsellors, 0 to supervisors.",
     ]
 
 
