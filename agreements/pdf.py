@@ -57,6 +57,7 @@ LABELS = {
     "who": gettext_noop("Who"),
     "due": gettext_noop("By when"),
     "referral": gettext_noop("Referral to"),
+    "postponed_to": gettext_noop("postponed to"),
     "commitments": gettext_noop("Mutual commitments"),
     "commit_person": gettext_noop("The client will"),
     "commit_centre": gettext_noop("The counselling centre will"),
