@@ -1,6 +1,14 @@
 from django.urls import path
 
-from agreements.views import agreements, lifecycle, reports, reviews, signing, verification
+from agreements.views import (
+    agreements,
+    lifecycle,
+    reports,
+    review_sheet,
+    reviews,
+    signing,
+    verification,
+)
 
 app_name = "agreements"
 
@@ -32,6 +40,7 @@ urlpatterns = [
     path("pruefen/", verification.verify, name="verify"),
     path("<int:agreement_pk>/ueberpruefung/neu/", reviews.review_add, name="review-add"),
     path("ueberpruefungen/<int:pk>/", reviews.review_detail, name="review-detail"),
+    path("ueberpruefungen/<int:pk>/blatt.pdf", review_sheet.review_sheet, name="review-sheet"),
     path("ueberpruefungen/faellig/", reviews.reviews_due, name="reviews-due"),
     path("schritte/ueberfaellig/", reviews.steps_due, name="steps-due"),
     path("uebersicht/", reports.dashboard, name="dashboard"),
