@@ -10,10 +10,16 @@ from dataclasses import dataclass, field
 from agreements.enums import Responsible, StepStatus
 from agreements.models import Agreement, Step
 
+CLOSED_STEP_STATUSES = frozenset({StepStatus.DONE, StepStatus.CANCELLED})
+
 
 @dataclass
 class Commitments:
-    """What each side does, derived from the steps (never typed twice)."""
+    """What each side still has to do, derived from the steps (never typed twice).
+
+    A step done or cancelled is owed by nobody any more: it stays in the goals with its
+    status, but is no open commitment (the printed agreement must not claim it is).
+    """
 
     migrant: list[Step] = field(default_factory=list)
     centre: list[Step] = field(default_factory=list)
@@ -29,7 +35,7 @@ def commitments(agreement: Agreement, steps=None) -> Commitments:
             .order_by("goal__position", "position")
         )
     for step in steps:
-        if step.status == StepStatus.CANCELLED:
+        if step.status in CLOSED_STEP_STATUSES:
             continue
         {
             Responsible.MIGRANT: result.migrant,

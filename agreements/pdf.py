@@ -7,19 +7,28 @@ data URIs, and the URL fetcher refuses everything else.
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import segno
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_noop
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from agreements.content import commitments
-from agreements.enums import GoalStatus, Responsible, StepStatus
+from agreements.enums import (
+    ClientRating,
+    GoalStatus,
+    HurdleCategory,
+    Responsible,
+    ReviewOutcome,
+    StepStatus,
+)
 from agreements.fingerprint import content_fingerprint
 from sites.enums import Area
 
@@ -57,6 +66,7 @@ LABELS = {
     "who": gettext_noop("Who"),
     "due": gettext_noop("By when"),
     "referral": gettext_noop("Referral to"),
+    "postponed_to": gettext_noop("postponed to"),
     "commitments": gettext_noop("Mutual commitments"),
     "commit_person": gettext_noop("The client will"),
     "commit_centre": gettext_noop("The counselling centre will"),
@@ -100,12 +110,70 @@ CHOICE_ENUMS = {
 }
 
 
-def _translated(language: str) -> dict:
+# Every fixed text of the review sheet, printed like the agreement's. The client's three
+# questions share their msgids with the review's fields (lower case there, so capitalised
+# here: the English catalogue only echoes msgids).
+REVIEW_LABELS = {
+    "title": gettext_noop("Review of the integration agreement"),
+    "title_final": gettext_noop("Final review of the integration agreement"),
+    "agreement_number": LABELS["agreement_number"],
+    "version": LABELS["version"],
+    "case_number": LABELS["case_number"],
+    "person": LABELS["person"],
+    "counsellor": LABELS["counsellor"],
+    "date": gettext_noop("Date"),
+    "took_part": gettext_noop("Who took part"),
+    "the_client": gettext_noop("the client"),
+    "the_counsellor": gettext_noop("the counsellor"),
+    "an_interpreter": gettext_noop("an interpreter"),
+    "stocktake": gettext_noop("Stock-take of goals and steps"),
+    "goal": LABELS["goal"],
+    "outcome": gettext_noop("Outcome"),
+    "comment": gettext_noop("Comment"),
+    "step": gettext_noop("Step"),
+    "status": LABELS["status"],
+    "postponed_to": LABELS["postponed_to"],
+    "no_outcomes": gettext_noop("No outcomes were recorded."),
+    "successes": gettext_noop("Successes"),
+    "hurdles": gettext_noop("Hurdles"),
+    "hurdle_kinds": gettext_noop("Kinds of hurdles"),
+    "changes": gettext_noop("What was changed"),
+    "client_view": gettext_noop("The client's own view"),
+    "q_rating": gettext_noop("does the agreement help you?"),
+    "q_most_helpful": gettext_noop("what has helped you most?"),
+    "q_wish": gettext_noop("what should change?"),
+    "next_review": gettext_noop("Next review"),
+    "no_next_review": gettext_noop("none: the agreement is completed"),
+    "shortened": gettext_noop("Shortened; the full text is kept in the record."),
+}
+CAPITALISED = {"q_rating", "q_most_helpful", "q_wish"}
+REVIEW_CHOICE_ENUMS = {
+    "area": Area,
+    "goal_outcome": ReviewOutcome,
+    "step_status": StepStatus,
+    "hurdle": HurdleCategory,
+    "rating": ClientRating,
+}
+
+
+def _translated(language: str, labels: dict = LABELS, enums: dict = CHOICE_ENUMS) -> dict:
     with translation.override(language):
-        texts = {key: gettext(msgid) for key, msgid in LABELS.items()}
-        for name, enum in CHOICE_ENUMS.items():
+        texts = {key: gettext(msgid) for key, msgid in labels.items()}
+        for key in CAPITALISED & texts.keys():
+            texts[key] = capfirst(texts[key])
+        for name, enum in enums.items():
             texts[name] = {value: str(label) for value, label in enum.choices}
     return texts
+
+
+def _languages(language: str, labels: dict, enums: dict) -> dict:
+    """German and the document language, as the `bi` tags of the PDF templates read them."""
+    return {
+        "de": _translated("de", labels, enums),
+        "x": _translated(language, labels, enums) if language else None,
+        "x_lang": language,
+        "x_dir": "rtl" if language in RTL_LANGUAGES else "ltr",
+    }
 
 
 class ProjectFontsOnly(URLFetcher):
@@ -199,10 +267,7 @@ def agreement_context(
         "centre": agreement.centre,
         "areas": areas,
         "commitments": commitments(agreement, steps),
-        "de": _translated("de"),
-        "x": _translated(language) if language else None,
-        "x_lang": language,
-        "x_dir": "rtl" if language in RTL_LANGUAGES else "ltr",
+        **_languages(language, LABELS, CHOICE_ENUMS),
         "fingerprint": content_fingerprint(agreement),
         "blank": blank,
         "draft": agreement.status == "draft" and not verification_code and not blank,
@@ -224,4 +289,43 @@ def render_agreement_pdf(
     # The document's own text is German; the second language is marked up where it appears.
     with translation.override("de"):
         html = render_to_string("agreements/pdf/agreement.html", context)
+    return html_to_pdf(html, stylesheets=(AGREEMENT_STYLESHEET,))
+
+
+@dataclass
+class ReviewedGoal:
+    """One goal on the review sheet: what the review found of it and of its steps."""
+
+    goal: object
+    outcome: object = None  # GoalOutcome, if the review gave the goal one
+    steps: list = field(default_factory=list)  # StepOutcome rows, in the steps' order
+
+
+def review_context(review) -> dict:
+    """The review sheet's content in three queries (the review is fetched with its
+    agreement, person, centre, counsellor and partner)."""
+    found: dict[int, ReviewedGoal] = {}
+    for outcome in review.outcomes.select_related("goal"):
+        found.setdefault(outcome.goal_id, ReviewedGoal(outcome.goal)).outcome = outcome
+    for step_outcome in review.step_outcomes.select_related("step__goal"):
+        goal = step_outcome.step.goal
+        found.setdefault(goal.pk, ReviewedGoal(goal)).steps.append(step_outcome)
+    goals = sorted(found.values(), key=lambda item: (item.goal.position, item.goal.pk))
+    for item in goals:
+        item.steps.sort(key=lambda row: (row.step.position, row.step.pk))
+    agreement = review.agreement
+    return {
+        "review": review,
+        "agreement": agreement,
+        "migrant": agreement.migrant,
+        "centre": agreement.centre,
+        "goals": goals,
+        **_languages(agreement.document_language or "", REVIEW_LABELS, REVIEW_CHOICE_ENUMS),
+    }
+
+
+def render_review_pdf(review) -> bytes:
+    """The sheet handed to the client after a review, German beside the document language."""
+    with translation.override("de"):
+        html = render_to_string("agreements/pdf/review.html", review_context(review))
     return html_to_pdf(html, stylesheets=(AGREEMENT_STYLESHEET,))

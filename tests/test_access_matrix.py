@@ -105,6 +105,7 @@ LOGGED_READS = {
     "integration:migrant-history",
     "integration:privacy-export-json",
     "integration:privacy-export-pdf",
+    "agreements:review-sheet",
 }
 
 # Names no other centre shares: the leak markers look for them.

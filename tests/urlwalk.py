@@ -82,6 +82,7 @@ BY_URL_NAME: dict[str, dict[str, str]] = {
     "agreements:unprepare": {"pk": "draft"},
     "agreements:preview-pdf": {"pk": "draft"},
     "agreements:step-progress": {"pk": "step"},
+    "agreements:review-sheet": {"pk": "review"},
     "sites:centre-detail": {"pk": "centre"},
     "sites:municipality-detail": {"pk": "municipality"},
     "sites:partner-detail": {"pk": "partner"},

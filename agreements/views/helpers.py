@@ -1,8 +1,11 @@
-"""Looking up an agreement for a view: the drafting, signing and review pages share it."""
+"""Looking up an agreement for a view, and sending its documents: the drafting, signing
+and review pages share them."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+import io
+
+from django.http import FileResponse, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from agreements.models import Agreement
@@ -26,3 +29,13 @@ def visible_agreement(
     if related:
         queryset = queryset.select_related(*related)
     return get_object_or_404(queryset, pk=pk)
+
+
+def attachment(content: bytes, filename: str, content_type: str) -> FileResponse:
+    """A document to download: never sniffed as another type, never kept in a cache."""
+    response = FileResponse(
+        io.BytesIO(content), as_attachment=True, filename=filename, content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

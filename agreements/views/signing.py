@@ -1,9 +1,7 @@
 from __future__ import annotations
 
-import io
-
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +17,7 @@ from agreements.services.lifecycle import (
     sign_agreement,
     withdraw_preparation,
 )
-from agreements.views.helpers import visible_agreement
+from agreements.views.helpers import attachment, visible_agreement
 from people.access import log_access
 from people.enums import AccessAction
 from sites.errors import ConflictError, RuleError
@@ -35,15 +33,6 @@ def _document(agreement):
     if document is None and agreement.signed_on is not None:
         document = ensure_signed_document(agreement=agreement)
     return document
-
-
-def _attachment(content: bytes, filename: str, content_type: str) -> FileResponse:
-    response = FileResponse(
-        io.BytesIO(content), as_attachment=True, filename=filename, content_type=content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -146,7 +135,7 @@ def frozen_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         migrant=agreement.migrant,
         detail=f"{agreement} ({document.sha256[:12]})",
     )
-    return _attachment(
+    return attachment(
         content,
         f"Integrationsvereinbarung-{agreement.number}-v{agreement.version}.pdf",
         "application/pdf",
@@ -167,7 +156,7 @@ def preview_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         detail=f"{agreement} ({'blank form' if blank else 'preview'})",
     )
     suffix = "Formular" if blank else "Entwurf"
-    return _attachment(
+    return attachment(
         content, f"Integrationsvereinbarung-{agreement.number}-{suffix}.pdf", "application/pdf"
     )
 
@@ -211,7 +200,7 @@ def scan_download(request: HttpRequest, pk: int) -> HttpResponse:
         detail=f"{agreement} scan ({document.scan_sha256[:12]})",
     )
     extension = document.scan.name.rsplit(".", 1)[-1]
-    return _attachment(
+    return attachment(
         content,
         f"Integrationsvereinbarung-{agreement.number}-v{agreement.version}-Scan.{extension}",
         document.scan_content_type or "application/octet-stream",
