@@ -1,30 +1,53 @@
 """Reviews (Überprüfung / Bilanz): recording the joint stock-take (the reminders that keep
 reviews on time are in agreements.services.reminders).
 
-A review is the joint stock-take of an active agreement: an outcome per goal, successes,
-hurdles and the next date. Recording one moves the goals' statuses and the agreement's
-next review date together, in one transaction; the final review completes the agreement.
+A review is the joint stock-take of an active agreement: an outcome per open goal and a
+status per step of those goals, successes, hurdles, the client's own view and the next date.
+Recording one moves the goals' statuses, the steps' progress and the agreement's next review
+date together, in one transaction; the final review completes the agreement.
 """
 
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Iterable, Mapping
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from agreements.enums import AgreementStatus, GoalStatus, HurdleCategory, ReviewOutcome
-from agreements.models import Agreement, Goal, GoalOutcome, Review
-from agreements.services.lifecycle import add_months, complete_agreement
+from agreements.enums import (
+    AgreementStatus,
+    ClientRating,
+    GoalStatus,
+    HurdleCategory,
+    ReviewOutcome,
+    StepStatus,
+)
+from agreements.models import Agreement, Goal, GoalOutcome, Review, Step, StepOutcome
+from agreements.services.lifecycle import (
+    add_months,
+    apply_step_progress,
+    carry_progress_into_amendment,
+    complete_agreement,
+    progress_reason,
+)
+from agreements.terms import STEP_PROGRESS
 from sites.attribution import attributed
 from sites.errors import RuleError
 from sites.models import Partner, User
 
-__all__ = ["RuleError", "goals_for_review", "record_review"]
+__all__ = [
+    "AlreadyRecorded",
+    "RuleError",
+    "goals_for_review",
+    "is_open_goal",
+    "record_review",
+    "unfinished_steps_message",
+]
 
 GOAL_STATUS_FOR_OUTCOME = {
     ReviewOutcome.ACHIEVED: GoalStatus.ACHIEVED,
@@ -33,13 +56,43 @@ GOAL_STATUS_FOR_OUTCOME = {
     ReviewOutcome.NOT_ACHIEVED: GoalStatus.NOT_ACHIEVED,
     ReviewOutcome.DROPPED: GoalStatus.DROPPED,
 }
-# What the form suggests for a goal that has no outcome yet.
-OUTCOME_FOR_GOAL_STATUS = {
-    GoalStatus.OPEN: ReviewOutcome.IN_PROGRESS,
-    **{status: outcome for outcome, status in GOAL_STATUS_FOR_OUTCOME.items()},
-}
 # "In progress" is not an ending: a completed agreement says how each goal ended.
 FINAL_OUTCOMES = frozenset(ReviewOutcome) - {ReviewOutcome.IN_PROGRESS}
+# A goal reached or given up is settled: later reviews no longer ask about it (a "partly" or
+# "not achieved" is a stock-take on the way and is asked again). The final review records
+# a settled goal's ending as it stands.
+SETTLED_GOAL_STATUSES = frozenset({GoalStatus.ACHIEVED, GoalStatus.DROPPED})
+# What a goal marked achieved may not leave behind: each step is done or cancelled.
+UNFINISHED_STEP_STATUSES = frozenset(
+    {StepStatus.OPEN, StepStatus.IN_PROGRESS, StepStatus.POSTPONED}
+)
+
+# A step's outcome at a review: its status then, a comment, the new date if postponed.
+StepOutcomeInput = tuple[str, str, datetime.date | None]
+
+
+class AlreadyRecorded(Exception):
+    """The same form was sent before (double click, second tab): `review` is the one it
+    recorded."""
+
+    def __init__(self, review: Review):
+        super().__init__(review.pk)
+        self.review = review
+
+
+def is_open_goal(goal: Goal) -> bool:
+    return goal.status not in SETTLED_GOAL_STATUSES
+
+
+def unfinished_steps_message(goal: Goal, steps: Iterable[Step]) -> str:
+    return _(
+        "The goal “%(goal)s” is marked achieved, but these steps are not finished: "
+        "%(steps)s. Say for each whether it was done or cancelled."
+    ) % {"goal": goal.text, "steps": ", ".join(f"„{step.description}“" for step in steps)}
+
+
+def missing_outcome_message(goal: Goal) -> str:
+    return _("Please give an outcome for the goal “%(goal)s”.") % {"goal": goal.text}
 
 
 # --- recording a review ------------------------------------------------------------------
@@ -59,8 +112,9 @@ def _validated_outcomes(
                 _("A final review says how each goal ended; “in progress” is not an ending.")
             )
         cleaned[goal_id] = (outcome, (comment or "").strip())
-    if final and set(goals) - set(cleaned):
-        raise RuleError(_("A final review needs an outcome for every goal."))
+    for goal in goals.values():
+        if goal.pk not in cleaned and is_open_goal(goal):
+            raise RuleError(missing_outcome_message(goal))
     return cleaned
 
 
@@ -72,6 +126,75 @@ def _validated_categories(categories: Iterable[str]) -> list[str]:
     return cleaned
 
 
+def _validated_rating(rating: int | None) -> int | None:
+    if rating is not None and rating not in ClientRating.values:
+        raise RuleError(_("The client's answer is a number from 1 to 5."))
+    return rating
+
+
+def _step_outcomes(
+    step_outcomes: Mapping[int, StepOutcomeInput],
+    steps: dict[int, Step],
+    reviewed_goal_ids: set[int],
+) -> dict[int, StepOutcomeInput]:
+    """Every step of a reviewed goal gets an outcome; one not named stands as it is."""
+    if set(step_outcomes) - set(steps):
+        raise RuleError(_("An outcome names a step that is not part of this agreement."))
+    cleaned = {}
+    for step in steps.values():
+        if step.pk in step_outcomes:
+            status, comment, postponed_to = step_outcomes[step.pk]
+        elif step.goal_id in reviewed_goal_ids:
+            status, comment, postponed_to = step.status, "", step.postponed_to
+        else:
+            continue
+        if status != StepStatus.POSTPONED:
+            postponed_to = None
+        cleaned[step.pk] = (status, (comment or "").strip(), postponed_to)
+    return cleaned
+
+
+def _moves_step(step: Step, status: str, postponed_to: datetime.date | None) -> bool:
+    """A review changes a step's progress only where its status (or new date) differs: a
+    step that stands as it was keeps its date and note, and gets no history entry."""
+    return status != step.status or (
+        status == StepStatus.POSTPONED and postponed_to != step.postponed_to
+    )
+
+
+def check_step_outcome(
+    step: Step,
+    *,
+    agreement: Agreement,
+    status: str,
+    comment: str,
+    postponed_to: datetime.date | None,
+    held_on: datetime.date,
+    next_review_on: datetime.date | None,
+    today: datetime.date,
+) -> list[str]:
+    """Set a step's outcome as its progress on `step` (not saved), by the lifecycle's one
+    rule; a postponement reaches up to the next review agreed at this one. Returns the
+    changed fields (none for a step that stands as it was)."""
+    if not _moves_step(step, status, postponed_to):
+        return []
+    try:
+        return apply_step_progress(
+            step,
+            agreement=agreement,
+            status=status,
+            on=held_on,
+            note=comment,
+            postponed_to=postponed_to,
+            limit=next_review_on,
+            today=today,
+        )
+    except RuleError as error:
+        raise RuleError(
+            _("Step “%(step)s”: %(error)s") % {"step": step.description, "error": error}
+        ) from error
+
+
 @attributed
 def record_review(
     *,
@@ -79,6 +202,7 @@ def record_review(
     user: User,
     held_on: datetime.date,
     outcomes: Mapping[int, tuple[str, str]],
+    step_outcomes: Mapping[int, StepOutcomeInput] | None = None,
     successes: str = "",
     hurdles: str = "",
     hurdle_categories: Iterable[str] = (),
@@ -88,20 +212,34 @@ def record_review(
     counsellor_present: bool = True,
     interpreter_present: bool = False,
     partner: Partner | None = None,
+    client_rating: int | None = None,
+    client_most_helpful: str = "",
+    client_wish: str = "",
+    submission_key: uuid.UUID | None = None,
     final: bool = False,
     today: datetime.date | None = None,
 ) -> Review:
     """Record a review of an active agreement.
 
-    `outcomes` maps goal ids to (outcome, comment). Each goal's status follows its outcome
-    (a history entry in the acting user's name); the agreement gets the next review date,
-    and the review keeps the date it replaced in `due_on`, so "held on time" can be
-    measured. A final review needs an ending for every goal and completes the agreement.
-    Either everything is written or nothing.
+    `outcomes` maps goal ids to (outcome, comment): every open goal needs one (a goal
+    achieved or dropped before is settled; the final review records its ending as it
+    stands). `step_outcomes` maps step ids to (status, comment, postponed_to); a step of a
+    reviewed goal that is not named stands as it is. Each goal's status follows its
+    outcome, each step's progress its outcome (history entries in the acting user's name);
+    a goal marked achieved needs each of its steps done or cancelled. The agreement gets
+    the next review date, and the review keeps the date it replaced in `due_on`, so "held
+    on time" can be measured. A final review needs an ending for every goal and completes
+    the agreement. The same `submission_key` sent again records nothing and raises
+    AlreadyRecorded with the review it recorded. Either everything is written or nothing.
     """
     today = today or timezone.localdate()
     with transaction.atomic():
+        # The lock also orders two posts of the same form: the second finds the first.
         locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
+        if submission_key is not None:
+            earlier = Review.objects.filter(submission_key=submission_key).first()
+            if earlier is not None and earlier.agreement_id == locked.pk:
+                raise AlreadyRecorded(earlier)
         if locked.status != AgreementStatus.ACTIVE:
             raise RuleError(_("Only a signed, active agreement can be reviewed."))
         if held_on > today:
@@ -109,10 +247,24 @@ def record_review(
         if locked.signed_on and held_on < locked.signed_on:
             raise RuleError(_("A review cannot take place before the agreement was signed."))
         goals = {
-            goal.pk: goal for goal in Goal.objects.select_for_update().filter(agreement=locked)
+            goal.pk: goal
+            for goal in Goal.objects.select_for_update()
+            .filter(agreement=locked)
+            .order_by("position", "pk")
+        }
+        steps = {
+            step.pk: step
+            for step in Step.objects.select_for_update()
+            .filter(goal__agreement=locked)
+            .order_by("goal__position", "goal_id", "position", "pk")
         }
         cleaned = _validated_outcomes(outcomes, goals, final=final)
+        if final:
+            for goal in goals.values():
+                if goal.pk not in cleaned:
+                    cleaned[goal.pk] = (ReviewOutcome(goal.status), "")
         categories = _validated_categories(hurdle_categories)
+        rating = _validated_rating(client_rating)
         if final:
             next_review_on = None
         elif next_review_on is None:
@@ -121,6 +273,35 @@ def record_review(
             raise RuleError(_("The next review must come after this one."))
         if partner is not None and partner.municipality_id != locked.centre.municipality_id:
             raise RuleError(_("The partner must work in the centre's municipality."))
+
+        reviewed = {goal_id for goal_id in cleaned if is_open_goal(goals[goal_id])}
+        step_cleaned = _step_outcomes(step_outcomes or {}, steps, reviewed)
+        moved = []
+        for step_id, (status, comment, postponed_to) in step_cleaned.items():
+            step = steps[step_id]
+            if check_step_outcome(
+                step,
+                agreement=locked,
+                status=status,
+                comment=comment,
+                postponed_to=postponed_to,
+                held_on=held_on,
+                next_review_on=next_review_on,
+                today=today,
+            ):
+                moved.append(step)
+        for goal_id in outcomes:
+            # A goal settled before keeps its ending at the final review; only a goal
+            # judged now must account for its steps.
+            if cleaned[goal_id][0] != ReviewOutcome.ACHIEVED:
+                continue
+            unfinished = [
+                step
+                for step in steps.values()
+                if step.goal_id == goal_id and step.status in UNFINISHED_STEP_STATUSES
+            ]
+            if unfinished:
+                raise RuleError(unfinished_steps_message(goals[goal_id], unfinished))
 
         review = Review(
             agreement=locked,
@@ -136,15 +317,40 @@ def record_review(
             changes=changes.strip(),
             next_review_on=next_review_on,
             is_final=final,
+            client_rating=rating,
+            client_most_helpful=(client_most_helpful or "").strip(),
+            client_wish=(client_wish or "").strip(),
+            submission_key=submission_key,
             recorded_by=user,
         )
-        review.save()
+        try:
+            with transaction.atomic():
+                review.save()
+        except IntegrityError as error:
+            # Only the key is unique here: it was sent with another agreement's review.
+            raise RuleError(
+                _("This form was already sent. Open the review form again to record a review.")
+            ) from error
         bulk_create_with_history(
             [
                 GoalOutcome(review=review, goal_id=goal_id, outcome=outcome, comment=comment)
                 for goal_id, (outcome, comment) in cleaned.items()
             ],
             GoalOutcome,
+            default_user=user,
+        )
+        bulk_create_with_history(
+            [
+                StepOutcome(
+                    review=review,
+                    step_id=step_id,
+                    status=status,
+                    comment=comment,
+                    postponed_to=postponed_to,
+                )
+                for step_id, (status, comment, postponed_to) in step_cleaned.items()
+            ],
+            StepOutcome,
             default_user=user,
         )
         changed = []
@@ -157,6 +363,12 @@ def record_review(
         if changed:
             bulk_update_with_history(changed, Goal, ["status"], default_user=user)
             _carry_into_amendment(locked, changed, user)
+        if moved:
+            for step in moved:
+                step.revision += 1
+                step._change_reason = progress_reason(step)
+            bulk_update_with_history(moved, Step, [*STEP_PROGRESS, "revision"], default_user=user)
+            carry_progress_into_amendment(locked, moved)
 
         if final:
             complete_agreement(
@@ -197,8 +409,9 @@ def suggested_next_review(agreement: Agreement, held_on: datetime.date) -> datet
 def goals_for_review(agreement: Agreement) -> QuerySet[Goal]:
     """The agreement's goals with the last recorded outcome, across earlier versions too.
 
-    Goals keep their key when an agreement is amended, so the outcome of the previous
-    version's review is what the form preselects.
+    Goals keep their key when an agreement is amended, so the form shows the previous
+    version's review beside each goal (it preselects nothing: each goal's outcome is
+    judged anew).
     """
     latest = GoalOutcome.objects.filter(
         goal__agreement__number=OuterRef("agreement__number"), goal__key=OuterRef("key")
@@ -212,7 +425,3 @@ def goals_for_review(agreement: Agreement) -> QuerySet[Goal]:
         .prefetch_related("steps__partner")
         .order_by("position", "pk")
     )
-
-
-def initial_outcome(goal: Goal) -> str:
-    return getattr(goal, "last_outcome", None) or OUTCOME_FOR_GOAL_STATUS[GoalStatus(goal.status)]

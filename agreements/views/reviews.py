@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,7 +17,7 @@ from agreements.forms.reviews import ReviewForm
 from agreements.models import Agreement, Review, Step
 from agreements.services.reminders import DUE_SOON_DAYS, overdue_steps
 from agreements.services.reports import member_scopes, pick_scope
-from agreements.services.reviews import goals_for_review, record_review
+from agreements.services.reviews import AlreadyRecorded, goals_for_review, record_review
 from agreements.views.helpers import visible_agreement
 from people.services import case_holders
 from sites.errors import RuleError
@@ -23,11 +25,31 @@ from sites.http import page_of
 from sites.permissions import is_supervisor
 
 
+def _sent_before(agreement: Agreement, key: str | None) -> Review | None:
+    """The review this form already recorded, if it is sent again (double click, a
+    second tab): checked before anything else, as the first post may have completed the
+    agreement."""
+    try:
+        submission_key = uuid.UUID(key or "")
+    except ValueError:
+        return None
+    return agreement.reviews.filter(submission_key=submission_key).first()
+
+
+def _already_saved(request: HttpRequest, review: Review) -> HttpResponse:
+    messages.info(request, _("This review had already been saved; here it is."))
+    return redirect(review)
+
+
 @require_http_methods(["GET", "POST"])
 def review_add(request: HttpRequest, agreement_pk: int) -> HttpResponse:
     agreement = visible_agreement(
         request, agreement_pk, related=("migrant", "centre", "counsellor")
     )
+    if request.method == "POST" and (
+        earlier := _sent_before(agreement, request.POST.get("submission_key"))
+    ):
+        return _already_saved(request, earlier)
     if agreement.status != AgreementStatus.ACTIVE:
         messages.info(request, _("Only a signed, active agreement can be reviewed."))
         return redirect(agreement)
@@ -44,6 +66,7 @@ def review_add(request: HttpRequest, agreement_pk: int) -> HttpResponse:
                 user=request.user,
                 held_on=data["held_on"],
                 outcomes=form.outcomes(),
+                step_outcomes=form.step_outcomes(),
                 successes=data["successes"],
                 hurdles=data["hurdles"],
                 hurdle_categories=data["hurdle_categories"],
@@ -53,8 +76,14 @@ def review_add(request: HttpRequest, agreement_pk: int) -> HttpResponse:
                 counsellor_present=data["counsellor_present"],
                 interpreter_present=data["interpreter_present"],
                 partner=data["partner"],
+                client_rating=data["client_rating"],
+                client_most_helpful=data["client_most_helpful"],
+                client_wish=data["client_wish"],
+                submission_key=data["submission_key"],
                 final=data["final"],
             )
+        except AlreadyRecorded as done:
+            return _already_saved(request, done.review)
         except RuleError as error:
             form.add_error(None, str(error))
         else:
@@ -92,11 +121,23 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
-    outcomes = review.outcomes.select_related("goal").order_by("goal__position", "goal__pk")
+    outcomes = list(review.outcomes.select_related("goal").order_by("goal__position", "goal__pk"))
+    steps_by_goal: dict[int, list] = {}
+    for step_outcome in review.step_outcomes.select_related("step").order_by(
+        "step__position", "step__pk"
+    ):
+        steps_by_goal.setdefault(step_outcome.step.goal_id, []).append(step_outcome)
+    for outcome in outcomes:
+        outcome.step_rows = steps_by_goal.get(outcome.goal_id, [])
     return render(
         request,
         "agreements/review_detail.html",
-        {"review": review, "agreement": review.agreement, "outcomes": outcomes},
+        {
+            "review": review,
+            "agreement": review.agreement,
+            "outcomes": outcomes,
+            "has_step_outcomes": bool(steps_by_goal),
+        },
     )
 
 

@@ -254,6 +254,8 @@ def test_reviews_still_move_goals_of_an_active_agreement_on(draft, counsellor):
             goals[0].pk: (ReviewOutcome.ACHIEVED, ""),
             goals[1].pk: (ReviewOutcome.IN_PROGRESS, ""),
         },
+        # An achieved goal accounts for its steps; progress passes the guard too.
+        step_outcomes={step.pk: (StepStatus.DONE, "", None) for step in goals[0].steps.all()},
         next_review_on=SIGNED_ON + datetime.timedelta(days=90),
     )
 
@@ -261,6 +263,9 @@ def test_reviews_still_move_goals_of_an_active_agreement_on(draft, counsellor):
         GoalStatus.ACHIEVED,
         GoalStatus.IN_PROGRESS,
     ]
+    assert set(Step.objects.filter(goal=goals[0]).values_list("status", flat=True)) == {
+        StepStatus.DONE
+    }
 
 
 def test_the_unlock_lasts_for_its_block_only(draft, counsellor):

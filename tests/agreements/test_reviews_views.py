@@ -1,19 +1,28 @@
 """The review form, the review page, the due-reviews list and the start page."""
 
 import datetime
+import uuid
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from agreements.enums import AgreementStatus, GoalStatus, ReviewOutcome, StepStatus
-from agreements.models import Agreement, Review
+from agreements.enums import (
+    AgreementStatus,
+    ClientRating,
+    GoalStatus,
+    Responsible,
+    ReviewOutcome,
+    StepStatus,
+)
+from agreements.models import Agreement, Review, StepOutcome
 from agreements.services.lifecycle import add_months
 from tests.factories import (
     AgreementFactory,
     GoalFactory,
     GoalOutcomeFactory,
     MigrantFactory,
+    PartnerFactory,
     ReviewFactory,
     SignedAgreementFactory,
     StepFactory,
@@ -53,50 +62,74 @@ def _post_data(agreement, **overrides):
         "successes": "Kurs begonnen",
         "hurdle_categories": ["course_waiting"],
     }
-    for goal in agreement.goals.all():
+    for goal in agreement.goals.prefetch_related("steps"):
         data[f"outcome_{goal.pk}"] = ReviewOutcome.IN_PROGRESS
         data[f"comment_{goal.pk}"] = ""
+        for step in goal.steps.all():
+            data[f"step_status_{step.pk}"] = step.status
     data.update(overrides)
     return data
 
 
-def test_the_form_preselects_the_last_outcome_of_each_goal(counsellor_client, counsellor):
+def test_the_form_preselects_no_goal_outcome_but_shows_the_last_and_presets_each_step(
+    counsellor_client, counsellor
+):
     agreement = _agreement(counsellor)
     language, work = agreement.goals.order_by("pk")
     GoalOutcomeFactory(
         review=ReviewFactory(agreement=agreement, held_on=_days(-100)),
         goal=language,
         outcome=ReviewOutcome.PARTLY_ACHIEVED,
+        comment="A2 geschafft, B1 fehlt",
     )
+    step = StepFactory(goal=work, status=StepStatus.IN_PROGRESS)
     response = counsellor_client.get(reverse("agreements:review-add", args=[agreement.pk]))
     assert response.status_code == 200
     form = response.context["form"]
-    assert form[f"outcome_{language.pk}"].value() == ReviewOutcome.PARTLY_ACHIEVED
-    assert form[f"outcome_{work.pk}"].value() == ReviewOutcome.IN_PROGRESS
+    assert (form[f"outcome_{language.pk}"].value(), form[f"outcome_{work.pk}"].value()) == (
+        None,
+        None,
+    )
+    assert form[f"step_status_{step.pk}"].value() == StepStatus.IN_PROGRESS
     assert form["next_review_on"].value() == add_months(_today(), agreement.review_interval_months)
+    assert uuid.UUID(str(form["submission_key"].value())).version == 4
+    page = response.content.decode()
+    assert "A2 geschafft, B1 fehlt" in page
+    assert 'name="submission_key"' in page
 
 
-def test_the_review_form_costs_the_same_queries_for_one_goal_and_for_ten(
+def _pinned_agreement(counsellor, goals: int, steps: int):
+    agreement = _agreement(counsellor, goals=0)
+    partner = PartnerFactory(municipality=agreement.centre.municipality)
+    for index in range(goals):
+        goal = GoalFactory(agreement=agreement, area="work", text=f"Ziel {index}")
+        StepFactory(goal=goal, responsible=Responsible.PARTNER, partner=partner)
+        for _step in range(steps - 1):
+            StepFactory(goal=goal)
+    return agreement
+
+
+def test_the_review_form_costs_the_same_queries_for_one_goal_and_for_twenty(
     counsellor_client, counsellor, django_assert_num_queries
 ):
-    one = _agreement(counsellor, goals=1)
-    ten = _agreement(counsellor, goals=0)
-    for index in range(10):
-        goal = GoalFactory(agreement=ten, area="work", text=f"Ziel {index}")
-        StepFactory(goal=goal)
+    one = _pinned_agreement(counsellor, goals=1, steps=1)
+    twenty = _pinned_agreement(counsellor, goals=20, steps=4)
+    ReviewFactory(agreement=one, held_on=_days(-90))
+    ReviewFactory(agreement=twenty, held_on=_days(-90))
     counsellor_client.get(reverse("agreements:review-add", args=[one.pk]))  # warm caches
-    # session, user, memberships, agreement, goals with their last outcomes, steps,
-    # previous review, partner choices; a savepoint pair
-    with django_assert_num_queries(10):
-        assert (
-            counsellor_client.get(reverse("agreements:review-add", args=[one.pk])).status_code
-            == 200
-        )
-    with django_assert_num_queries(10):
-        assert (
-            counsellor_client.get(reverse("agreements:review-add", args=[ten.pk])).status_code
-            == 200
-        )
+    # session, user, memberships, agreement, goals with their last outcomes, steps, their
+    # partners, previous review, partner choices; a savepoint pair
+    for agreement in (one, twenty):
+        url = reverse("agreements:review-add", args=[agreement.pk])
+        with django_assert_num_queries(11):
+            assert counsellor_client.get(url).status_code == 200
+    # A post with errors: the same, and the look-up of the submission key
+    for agreement in (one, twenty):
+        url = reverse("agreements:review-add", args=[agreement.pk])
+        data = _post_data(agreement, next_review_on="", submission_key=str(uuid.uuid4()))
+        with django_assert_num_queries(12):
+            assert counsellor_client.post(url, data).status_code == 400
+    assert Review.objects.count() == 2
 
 
 def test_posting_the_form_records_the_review_and_shows_it(counsellor_client, counsellor):
@@ -315,3 +348,206 @@ def test_the_steps_list_costs_the_same_queries_for_one_row_and_for_twenty(
         StepFactory(goal=goal, due_on=_days(-index - 1))
     with django_assert_num_queries(8):
         assert len(counsellor_client.get(url).context["page"]) == 20
+
+
+# --- every step taken stock of, the client's view, one review per form ------------------
+
+
+def _url(agreement):
+    return reverse("agreements:review-add", args=[agreement.pk])
+
+
+def test_a_missing_goal_outcome_is_refused_naming_the_goal(counsellor_client, counsellor):
+    agreement = _agreement(counsellor, goals=0)
+    goal = GoalFactory(agreement=agreement, text="Deutsch B1")
+    data = _post_data(agreement)
+    del data[f"outcome_{goal.pk}"]
+    response = counsellor_client.post(_url(agreement), data)
+    assert response.status_code == 400
+    assert response.context["form"].errors == {
+        f"outcome_{goal.pk}": ["Bitte geben Sie für das Ziel „Deutsch B1“ ein Ergebnis an."]
+    }
+    assert "Bitte geben Sie für das Ziel „Deutsch B1“ ein Ergebnis an." in (
+        response.content.decode()
+    )
+    assert Review.objects.count() == 0
+
+
+def test_the_form_records_step_outcomes_and_moves_the_steps(counsellor_client, counsellor):
+    agreement = _agreement(counsellor, goals=0)
+    goal = GoalFactory(agreement=agreement, text="Deutsch B1")
+    course = StepFactory(goal=goal, description="Kurs besuchen", due_on=_days(-10))
+    exam = StepFactory(goal=goal, description="Prüfung ablegen", due_on=_days(-1))
+    data = _post_data(
+        agreement,
+        **{
+            f"step_status_{course.pk}": StepStatus.DONE,
+            f"step_comment_{course.pk}": "mit Zertifikat",
+            f"step_status_{exam.pk}": StepStatus.POSTPONED,
+            f"step_postponed_to_{exam.pk}": _days(60).isoformat(),
+        },
+    )
+    response = counsellor_client.post(_url(agreement), data)
+    assert response.status_code == 302
+    review = Review.objects.get()
+    assert sorted(review.step_outcomes.values_list("step_id", "status", "postponed_to")) == [
+        (course.pk, StepStatus.DONE, None),
+        (exam.pk, StepStatus.POSTPONED, _days(60)),
+    ]
+    course.refresh_from_db()
+    exam.refresh_from_db()
+    assert (course.status, course.progress_note, exam.status, exam.postponed_to) == (
+        StepStatus.DONE,
+        "mit Zertifikat",
+        StepStatus.POSTPONED,
+        _days(60),
+    )
+    assert [h.history_user for h in course.history.all()] == [counsellor, None]
+    page = counsellor_client.get(review.get_absolute_url()).content.decode()
+    assert "Kurs besuchen" in page
+    assert "mit Zertifikat" in page
+    assert _days(60).strftime("%d.%m.%Y") in page
+
+
+def test_a_step_postponed_beyond_the_next_review_is_refused_at_its_date_field(
+    counsellor_client, counsellor
+):
+    agreement = _agreement(counsellor, goals=1)
+    step = StepFactory(goal=agreement.goals.get(), description="Prüfung ablegen")
+    data = _post_data(
+        agreement,
+        next_review_on=_days(90).isoformat(),
+        **{
+            f"step_status_{step.pk}": StepStatus.POSTPONED,
+            f"step_postponed_to_{step.pk}": _days(91).isoformat(),
+        },
+    )
+    response = counsellor_client.post(_url(agreement), data)
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert list(errors) == [f"step_postponed_to_{step.pk}"]
+    assert errors[f"step_postponed_to_{step.pk}"][0].startswith(
+        "Ein Schritt kann bis zur nächsten Überprüfung "
+        f"({_days(90).strftime('%d.%m.%Y')}) verschoben werden."
+    )
+    step.refresh_from_db()
+    assert (step.status, Review.objects.count(), StepOutcome.objects.count()) == (
+        StepStatus.OPEN,
+        0,
+        0,
+    )
+
+
+def test_an_achieved_goal_with_open_steps_asks_what_became_of_them(counsellor_client, counsellor):
+    agreement = _agreement(counsellor, goals=0)
+    goal = GoalFactory(agreement=agreement, text="Deutsch B1")
+    done = StepFactory(goal=goal, description="Kurs besuchen", status=StepStatus.DONE)
+    StepFactory(goal=goal, description="Prüfung ablegen")
+    StepFactory(goal=goal, description="Zertifikat abholen", status=StepStatus.IN_PROGRESS)
+    data = _post_data(agreement, **{f"outcome_{goal.pk}": ReviewOutcome.ACHIEVED})
+    response = counsellor_client.post(_url(agreement), data)
+    assert response.status_code == 400
+    assert response.context["form"].errors == {
+        f"outcome_{goal.pk}": [
+            "Das Ziel „Deutsch B1“ ist als erreicht markiert, aber diese Schritte sind nicht "
+            "abgeschlossen: „Prüfung ablegen“, „Zertifikat abholen“. Geben Sie bei jedem an, "
+            "ob er erledigt oder abgebrochen wurde."
+        ]
+    }
+    assert done.pk  # a done step is not named
+    assert Review.objects.count() == 0
+
+
+def test_a_settled_goal_is_listed_without_an_outcome_to_give(counsellor_client, counsellor):
+    agreement = _agreement(counsellor, goals=0)
+    settled = GoalFactory(agreement=agreement, text="Kita-Platz", status=GoalStatus.ACHIEVED)
+    open_goal = GoalFactory(agreement=agreement, text="Arbeit finden")
+    response = counsellor_client.get(_url(agreement))
+    form = response.context["form"]
+    assert (f"outcome_{settled.pk}" in form.fields, f"outcome_{open_goal.pk}" in form.fields) == (
+        False,
+        True,
+    )
+    assert "Kita-Platz" in response.content.decode()
+    data = _post_data(agreement)
+    del data[f"outcome_{settled.pk}"]
+    assert counsellor_client.post(_url(agreement), data).status_code == 302
+
+
+def test_the_clients_view_is_saved_and_shown_on_the_review(counsellor_client, counsellor):
+    agreement = _agreement(counsellor)
+    data = _post_data(
+        agreement,
+        client_rating=str(ClientRating.MUCH.value),
+        client_most_helpful="Die Kinderbetreuung während des Kurses",
+        client_wish="Termine am Nachmittag",
+    )
+    assert counsellor_client.post(_url(agreement), data).status_code == 302
+    review = Review.objects.get()
+    assert (review.client_rating, review.client_most_helpful, review.client_wish) == (
+        ClientRating.MUCH,
+        "Die Kinderbetreuung während des Kurses",
+        "Termine am Nachmittag",
+    )
+    page = counsellor_client.get(review.get_absolute_url()).content.decode()
+    for text in (
+        "Hilft Ihnen die Vereinbarung?",
+        "4 – viel",
+        "Die Kinderbetreuung während des Kurses",
+        "Termine am Nachmittag",
+    ):
+        assert text in page
+
+
+def test_no_answer_from_the_client_is_allowed(counsellor_client, counsellor):
+    agreement = _agreement(counsellor)
+    assert counsellor_client.post(_url(agreement), _post_data(agreement)).status_code == 302
+    review = Review.objects.get()
+    assert (review.client_rating, review.client_most_helpful) == (None, "")
+    assert "keine Antwort" in counsellor_client.get(review.get_absolute_url()).content.decode()
+
+
+def test_the_client_questions_are_shown_in_the_agreements_document_language_too(
+    counsellor_client, counsellor
+):
+    agreement = _agreement(counsellor)
+    Agreement.objects.filter(pk=agreement.pk).update(document_language="ar")
+    page = counsellor_client.get(_url(agreement)).content.decode()
+    for text in ("Hilft Ihnen die Vereinbarung?", "هل تساعدك الاتفاقية؟", "ما الذي يجب أن يتغير؟"):
+        assert text in page
+    assert 'lang="ar" dir="rtl"' in page
+    Agreement.objects.filter(pk=agreement.pk).update(document_language="")
+    assert "هل تساعدك" not in counsellor_client.get(_url(agreement)).content.decode()
+
+
+def test_the_same_form_posted_twice_records_one_review(counsellor_client, counsellor):
+    agreement = _agreement(counsellor)
+    data = _post_data(agreement, submission_key=str(uuid.uuid4()))
+    first = counsellor_client.post(_url(agreement), data)
+    second = counsellor_client.post(_url(agreement), data, follow=True)
+    review = Review.objects.get()
+    assert first["Location"] == review.get_absolute_url()
+    assert second.redirect_chain == [(review.get_absolute_url(), 302)]
+    assert [str(m) for m in second.context["messages"]] == [
+        "Die Überprüfung wurde gespeichert. Die nächste Überprüfung ist am "
+        f"{_days(90).strftime('%d.%m.%Y')} fällig.",
+        "Diese Überprüfung war bereits gespeichert; hier ist sie.",
+    ]
+    agreement.refresh_from_db()
+    assert agreement.revision == 2
+
+
+def test_the_final_review_posted_twice_finds_the_first(counsellor_client, counsellor):
+    agreement = _agreement(counsellor, goals=1)
+    goal = agreement.goals.get()
+    data = _post_data(
+        agreement,
+        final="on",
+        next_review_on="",
+        submission_key=str(uuid.uuid4()),
+        **{f"outcome_{goal.pk}": ReviewOutcome.ACHIEVED},
+    )
+    assert counsellor_client.post(_url(agreement), data).status_code == 302
+    again = counsellor_client.post(_url(agreement), data)
+    review = Review.objects.get()
+    assert (again.status_code, again["Location"]) == (302, review.get_absolute_url())

@@ -79,7 +79,12 @@ def test_leitung_follows_an_overdue_review_and_downloads_the_evaluation(page, de
     page.locator("#review-form").wait_for()
     check_page(page, "supervisor-review-form")
     language, _work = overdue.goals.order_by("pk")
+    # No outcome is preset: each open goal gets one; an achieved goal's steps are done.
+    for radio in page.locator("input[name^='outcome_'][value='in_progress']").all():
+        radio.check()
     page.locator(f"input[name='outcome_{language.pk}'][value='achieved']").check()
+    for select in page.locator(f"#goal-{language.pk} select[name^='step_status_']").all():
+        select.select_option("done")
     page.locator("#id_successes").fill("B1-Prüfung bestanden")
     page.locator("#review-form [type=submit]").click()
     page.get_by_text("B1-Prüfung bestanden").wait_for()
