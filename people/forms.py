@@ -263,6 +263,11 @@ class SessionForm(forms.ModelForm):
         self.fields["duration_minutes"].min_value = 1
         self.fields["duration_minutes"].max_value = 720
         self.fields["duration_minutes"].widget.attrs.update({"min": 1, "max": 720})
+        if self.instance.pk:
+            # The revision the edit was opened at; the service refuses a stale one.
+            self.fields["revision"] = forms.IntegerField(
+                widget=forms.HiddenInput, required=False, initial=self.instance.revision
+            )
         self.warnings: list[str] = []
 
     @classmethod

@@ -354,16 +354,27 @@ def record_session(
 
 @attributed
 def update_session(
-    *, user: User, session: CounsellingSession, values: Mapping[str, Any]
+    *,
+    user: User,
+    session: CounsellingSession,
+    values: Mapping[str, Any],
+    expected_revision: int | None,
 ) -> CounsellingSession:
+    """Save an edited session unless someone else saved it since the form was loaded at
+    `expected_revision` (None, a form without its revision, counts as stale)."""
     values = _session_values(values)
     with transaction.atomic():
         _lock_open_person(session.migrant_id)
-        stored = CounsellingSession.objects.select_related("migrant__centre", "counsellor").get(
-            pk=session.pk
+        stored = (
+            CounsellingSession.objects.select_for_update(of=("self",))
+            .select_related("migrant__centre", "counsellor")
+            .get(pk=session.pk)
         )
+        if stored.revision != expected_revision:
+            raise ConflictError(changes_since(stored, expected_revision or 0))
         for name, value in values.items():
             setattr(stored, name, value)
+        stored.revision += 1
         stored.save()
         return stored
 
