@@ -68,3 +68,46 @@ def test_admin_is_for_superusers_only(client, supervisor):
     client.force_login(supervisor)
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
+
+
+PROXY = "10.0.0.1"
+
+
+def _login_through_proxy(client, client_address: str, password: str):
+    return client.post(
+        reverse("login"),
+        {"username": "berater", "password": password},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=client_address,
+    )
+
+
+def test_behind_the_proxy_failures_lock_the_user_at_that_address_only(client, counsellor, settings):
+    settings.BEHIND_PROXY = True
+    attacker, owner = "203.0.113.5", "198.51.100.7"
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _login_through_proxy(client, attacker, "falsch")
+
+    assert _login_through_proxy(client, attacker, PASSWORD).status_code == 429
+    # The same user from another address (through the same proxy) logs in.
+    assert _login_through_proxy(client, owner, PASSWORD).status_code == 302
+    assert client.session["_auth_user_id"] == str(counsellor.pk)
+
+
+def test_behind_the_proxy_a_forged_first_forwarded_entry_does_not_escape_the_lock(
+    client, counsellor, settings
+):
+    settings.BEHIND_PROXY = True
+    for number in range(settings.AXES_FAILURE_LIMIT):
+        # The client writes an address of its own choosing in front of the proxy's entry.
+        _login_through_proxy(client, f"192.0.2.{number}, 203.0.113.5", "falsch")
+
+    assert _login_through_proxy(client, "192.0.2.99, 203.0.113.5", PASSWORD).status_code == 429
+
+
+def test_without_the_proxy_setting_the_forwarded_header_is_ignored(client, counsellor, settings):
+    settings.BEHIND_PROXY = False
+    for number in range(settings.AXES_FAILURE_LIMIT):
+        _login_through_proxy(client, f"203.0.113.{number}", "falsch")
+
+    assert _login_through_proxy(client, "198.51.100.7", PASSWORD).status_code == 429
