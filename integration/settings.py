@@ -326,6 +326,12 @@ VERIFY_RATE_LIMIT = env_int("VERIFY_RATE_LIMIT", 20)
 VERIFY_RATE_WINDOW_MINUTES = env_int("VERIFY_RATE_WINDOW_MINUTES", 10)
 VERIFY_LOG_DAYS = env_int("VERIFY_LOG_DAYS", 30)
 
+# Password-reset mails per client address and per account (e-mail address) and window;
+# more requests are answered the same but send nothing.
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("PASSWORD_RESET_LIMIT_PER_ADDRESS", 10)
+PASSWORD_RESET_LIMIT_PER_ACCOUNT = env_int("PASSWORD_RESET_LIMIT_PER_ACCOUNT", 3)
+PASSWORD_RESET_WINDOW_MINUTES = env_int("PASSWORD_RESET_WINDOW_MINUTES", 60)
+
 # Case numbers and the retention period are policy, not code.
 RETENTION_YEARS = env_int("RETENTION_YEARS", 3)
 

@@ -39,7 +39,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path(
-        "konto/passwort-vergessen/", auth_views.PasswordResetView.as_view(), name="password_reset"
+        "konto/passwort-vergessen/", views.PasswordResetView.as_view(), name="password_reset"
     ),
     path(
         "konto/passwort-vergessen/gesendet/",
