@@ -10,4 +10,8 @@ from integration.views.core import (
 __all__ = [
     "LoginView",
     "PasswordResetView",
-    "health", "page_not_found", "permission_denied", "server_error"]
+    "health",
+    "page_not_found",
+    "permission_denied",
+    "server_error",
+]
