@@ -34,6 +34,21 @@ def client_address(request: HttpRequest) -> str:
     return remote
 
 
+# The largest id a bigint column holds (every primary key here is a BigAutoField).
+LARGEST_ID = 2**63 - 1
+
+
+def object_id(value: str | None) -> int | None:
+    """The id a query parameter names, or None for anything that is no plain whole number
+    in the columns' range: right-to-left marks, zero-width characters, emoji, NUL, other
+    digits than 0-9 (int() reads "١٢"), thousands of digits (int() refuses those with a
+    ValueError) or a number past bigint (PostgreSQL refuses it)."""
+    if not value or len(value) > 19 or not (value.isascii() and value.isdecimal()):
+        return None
+    number = int(value)
+    return number if 0 < number <= LARGEST_ID else None
+
+
 def is_htmx(request: HttpRequest) -> bool:
     """The request comes from htmx: answer with the fragment it swaps, not a whole page."""
     return request.headers.get("HX-Request") == "true"
