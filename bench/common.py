@@ -27,7 +27,7 @@ def bench_environment(database_url: str) -> dict[str, str]:
     return {
         "DATABASE_URL": database_url,
         "DEBUG": "0",
-        "SECRET_KEY": "benchmark-only-secret-key-not-for-production",
+        "SECRET_KEY": "benchmark-only-secret-key-not-for-production-long-enough-for-the-check",
         "HTTPS": "0",
         "STATIC_MANIFEST": "0",
         "ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",

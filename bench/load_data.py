@@ -20,7 +20,7 @@ def server_environment(database: str, host: str) -> dict[str, str]:
         **os.environ,
         "DATABASE_URL": f"postgres://postgres@{host}:5432/{database}",
         "DEBUG": "0",
-        "SECRET_KEY": "load-test-only-secret-key-not-for-production",
+        "SECRET_KEY": "load-test-only-secret-key-not-for-production-long-enough-for-the-check",
         "HTTPS": "0",
         "STATIC_MANIFEST": "0",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template import loader
+from django.utils.cache import patch_cache_control
 
 logger = logging.getLogger(__name__)
 
@@ -62,4 +63,25 @@ class IdleSessionMiddleware:
             now = int(time.time())
             if now - session.get(SEEN, 0) >= settings.SESSION_REFRESH_SECONDS:
                 session[SEEN] = now
+        return response
+
+
+class PrivatePagesMiddleware:
+    """Every answer to a signed-in user is marked `Cache-Control: private, no-store`.
+
+    Their pages carry personal data (caseload, a person, history, agreements, PDFs and
+    exports): neither a shared proxy nor the browser's disk cache may keep them, where the
+    next user of a shared computer would find them after log-out. Static files never get
+    here (whitenoise answers them earlier) and stay cacheable; the public pages answer
+    anonymous visitors as before.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
         return response

@@ -57,14 +57,36 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 DEBUG = env_bool("DEBUG", False)
 
-if DEBUG:
-    SECRET_KEY = env_str("SECRET_KEY", "insecure-development-key-do-not-use-in-production")
-else:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "")
-    if len(SECRET_KEY) < 16:
+# Public on purpose: the key of DEBUG=1 only, refused below outside debug.
+DEVELOPMENT_SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105  # nosec B105
+# What `check --deploy` asks of a key (security.W009), refused at start instead of warned
+# about: the key signs sessions, password-reset links and the verification log's HMAC.
+SECRET_KEY_MIN_LENGTH = 50
+SECRET_KEY_MIN_UNIQUE = 5
+
+
+def production_secret_key(key: str) -> str:
+    """The key itself if it is fit for production, else ImproperlyConfigured saying why."""
+    generate = "generate one with: python3 -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    if not key:
+        raise ImproperlyConfigured(f"SECRET_KEY must be set when DEBUG is off; {generate}")
+    if key == DEVELOPMENT_SECRET_KEY or key.startswith("django-insecure"):
         raise ImproperlyConfigured(
-            "SECRET_KEY must be set (at least 16 characters) when DEBUG is off."
+            f"SECRET_KEY is the insecure development default; set a secret one, {generate}"
         )
+    if len(key) < SECRET_KEY_MIN_LENGTH or len(set(key)) < SECRET_KEY_MIN_UNIQUE:
+        raise ImproperlyConfigured(
+            f"SECRET_KEY must be at least {SECRET_KEY_MIN_LENGTH} characters long with at "
+            f"least {SECRET_KEY_MIN_UNIQUE} different ones when DEBUG is off (it has "
+            f"{len(key)}); {generate}"
+        )
+    return key
+
+
+if DEBUG:
+    SECRET_KEY = env_str("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
+else:
+    SECRET_KEY = production_secret_key(os.environ.get("SECRET_KEY", ""))
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -101,6 +123,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "integration.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -172,7 +195,11 @@ LOGOUT_REDIRECT_URL = "login"
 
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+# Locked is a user name from one address only: a stranger's wrong passwords must not lock
+# the owner out everywhere. Behind the proxy the address is the client's, from the proxy's
+# X-Forwarded-For (see sites.http.client_address), not the proxy's own.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "sites.http.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
@@ -303,6 +330,12 @@ VERIFY_LOG_DAYS = env_int("VERIFY_LOG_DAYS", 30)
 # The daily run tells each supervisor of the reviews and steps in their centres that are
 # overdue by more than this many days (policy of the provider, not code).
 ESCALATION_AFTER_DAYS = env_int("ESCALATION_AFTER_DAYS", 14)
+
+# Password-reset mails per client address and per account (e-mail address) and window;
+# more requests are answered the same but send nothing.
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("PASSWORD_RESET_LIMIT_PER_ADDRESS", 10)
+PASSWORD_RESET_LIMIT_PER_ACCOUNT = env_int("PASSWORD_RESET_LIMIT_PER_ACCOUNT", 3)
+PASSWORD_RESET_WINDOW_MINUTES = env_int("PASSWORD_RESET_WINDOW_MINUTES", 60)
 
 # Case numbers and the retention period are policy, not code.
 RETENTION_YEARS = env_int("RETENTION_YEARS", 3)

@@ -38,9 +38,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path(
-        "konto/passwort-vergessen/", auth_views.PasswordResetView.as_view(), name="password_reset"
-    ),
+    path("konto/passwort-vergessen/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "konto/passwort-vergessen/gesendet/",
         auth_views.PasswordResetDoneView.as_view(),

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from people.dates import add_date_errors
 from people.enums import CaseStatus, ClosureReason, ConsentForm, Interpreter
 from people.models import Child, Consent, CounsellingSession, Migrant, Qualification
 from people.services import case_holders, centre_counsellors
@@ -165,28 +166,9 @@ class MigrantForm(forms.ModelForm):
             ),
         )
 
-    def clean_date_of_birth(self):
-        born = self.cleaned_data.get("date_of_birth")
-        if born and born > _today():
-            raise forms.ValidationError(_("The date of birth cannot be in the future."))
-        if born and born < datetime.date(1900, 1, 1):
-            raise forms.ValidationError(_("Please check the date of birth."))
-        return born
-
-    def clean_arrival_on(self):
-        arrival = self.cleaned_data.get("arrival_on")
-        if arrival and arrival > _today():
-            raise forms.ValidationError(_("The arrival date cannot be in the future."))
-        return arrival
-
-    def clean_intake_on(self):
-        intake = self.cleaned_data.get("intake_on")
-        if intake and intake > _today() + datetime.timedelta(days=1):
-            raise forms.ValidationError(_("The intake date cannot be in the future."))
-        return intake
-
     def clean(self):
         data = super().clean()
+        add_date_errors(self)
         born, arrival = data.get("date_of_birth"), data.get("arrival_on")
         if born and arrival and arrival < born:
             self.add_error("arrival_on", _("The arrival in Germany cannot be before the birth."))
@@ -263,6 +245,11 @@ class SessionForm(forms.ModelForm):
         self.fields["duration_minutes"].min_value = 1
         self.fields["duration_minutes"].max_value = 720
         self.fields["duration_minutes"].widget.attrs.update({"min": 1, "max": 720})
+        if self.instance.pk:
+            # The revision the edit was opened at; the service refuses a stale one.
+            self.fields["revision"] = forms.IntegerField(
+                widget=forms.HiddenInput, required=False, initial=self.instance.revision
+            )
         self.warnings: list[str] = []
 
     @classmethod
@@ -273,16 +260,9 @@ class SessionForm(forms.ModelForm):
             initial["interpreter_language"] = migrant.interpreter_language
         return cls(initial=initial)
 
-    def clean_held_on(self):
-        held_on = self.cleaned_data["held_on"]
-        if held_on > _today() + datetime.timedelta(days=365):
-            raise forms.ValidationError(_("A session cannot be more than one year in the future."))
-        if held_on < datetime.date(2000, 1, 1):
-            raise forms.ValidationError(_("Please check the date."))
-        return held_on
-
     def clean(self):
         data = super().clean()
+        add_date_errors(self)
         interpreter = data.get("interpreter")
         if interpreter and interpreter != Interpreter.NONE and not data.get("interpreter_language"):
             self.add_error("interpreter_language", _("Please give the interpreter's language."))
@@ -328,14 +308,9 @@ class ConsentRecordForm(forms.ModelForm):
         )
         self.fields["given_on"].initial = _today()
 
-    def clean_given_on(self):
-        given_on = self.cleaned_data["given_on"]
-        if given_on > _today():
-            raise forms.ValidationError(_("A consent cannot be given in the future."))
-        return given_on
-
     def clean(self):
         data = super().clean()
+        add_date_errors(self)
         if not data.get("recipient_partner") and not data.get("recipient_kind"):
             self.add_error(
                 "recipient_partner", _("Choose a partner or a kind of partner as recipient.")
@@ -348,11 +323,10 @@ class ConsentRecordForm(forms.ModelForm):
 class WithdrawConsentForm(forms.Form):
     withdrawn_on = forms.DateField(label=_("Withdrawn on"), widget=DateInput(), initial=_today)
 
-    def clean_withdrawn_on(self):
-        day = self.cleaned_data["withdrawn_on"]
-        if day > _today():
-            raise forms.ValidationError(_("A withdrawal cannot be dated in the future."))
-        return day
+    def clean(self):
+        data = super().clean()
+        add_date_errors(self)
+        return data
 
 
 class CloseCaseForm(forms.Form):
@@ -369,11 +343,10 @@ class CloseCaseForm(forms.Form):
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
     )
 
-    def clean_closed_on(self):
-        day = self.cleaned_data["closed_on"]
-        if day > _today():
-            raise forms.ValidationError(_("A case cannot be closed in the future."))
-        return day
+    def clean(self):
+        data = super().clean()
+        add_date_errors(self)
+        return data
 
 
 class ReopenCaseForm(forms.Form):

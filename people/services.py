@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from people.dates import check_dates
 from people.enums import CaseStatus, ConsentForm, Interpreter
 from people.history import attached_changes_since
 from people.models import (
@@ -86,16 +87,8 @@ def _today() -> datetime.date:
 
 def _check_person(values: Mapping[str, Any]) -> None:
     """The rules the person form checks, for every caller of the services."""
+    check_dates(values)
     born, arrival = values.get("date_of_birth"), values.get("arrival_on")
-    if born and born > _today():
-        raise RuleError(_("The date of birth cannot be in the future."))
-    if born and born < datetime.date(1900, 1, 1):
-        raise RuleError(_("Please check the date of birth."))
-    if arrival and arrival > _today():
-        raise RuleError(_("The arrival date cannot be in the future."))
-    intake = values.get("intake_on")
-    if intake and intake > _today() + datetime.timedelta(days=1):
-        raise RuleError(_("The intake date cannot be in the future."))
     if born and arrival and arrival < born:
         raise RuleError(_("The arrival in Germany cannot be before the birth."))
     issued, valid_until = values.get("residence_issued_on"), values.get("residence_valid_until")
@@ -216,8 +209,7 @@ def _bump(migrant: Migrant, **changes) -> Migrant:
 def close_case(
     *, user: User, migrant: Migrant, closed_on: datetime.date, reason: str, note: str = ""
 ) -> Migrant:
-    if closed_on > _today():
-        raise RuleError(_("A case cannot be closed in the future."))
+    check_dates({"closed_on": closed_on})
     with transaction.atomic():
         migrant = Migrant.objects.select_for_update().get(pk=migrant.pk)
         if migrant.status == CaseStatus.CLOSED:
@@ -317,12 +309,8 @@ def _session_values(values: Mapping[str, Any]) -> dict[str, Any]:
     """The session form's rules; returns a copy with the interpreter fields made coherent
     (no interpreter: no language, not a minor)."""
     values = dict(values)
+    check_dates(values)
     held_on = values.get("held_on")
-    if held_on is not None:
-        if held_on > _today() + datetime.timedelta(days=365):
-            raise RuleError(_("A session cannot be more than one year in the future."))
-        if held_on < datetime.date(2000, 1, 1):
-            raise RuleError(_("Please check the date."))
     duration = values.get("duration_minutes")
     if duration is not None and not 1 <= duration <= 720:
         raise RuleError(_("A session lasts between 1 and 720 minutes."))
@@ -354,24 +342,33 @@ def record_session(
 
 @attributed
 def update_session(
-    *, user: User, session: CounsellingSession, values: Mapping[str, Any]
+    *,
+    user: User,
+    session: CounsellingSession,
+    values: Mapping[str, Any],
+    expected_revision: int | None,
 ) -> CounsellingSession:
+    """Save an edited session unless someone else saved it since the form was loaded at
+    `expected_revision` (None, a form without its revision, counts as stale)."""
     values = _session_values(values)
     with transaction.atomic():
         _lock_open_person(session.migrant_id)
-        stored = CounsellingSession.objects.select_related("migrant__centre", "counsellor").get(
-            pk=session.pk
+        stored = (
+            CounsellingSession.objects.select_for_update(of=("self",))
+            .select_related("migrant__centre", "counsellor")
+            .get(pk=session.pk)
         )
+        if stored.revision != expected_revision:
+            raise ConflictError(changes_since(stored, expected_revision or 0))
         for name, value in values.items():
             setattr(stored, name, value)
+        stored.revision += 1
         stored.save()
         return stored
 
 
 def _check_consent(values: Mapping[str, Any]) -> None:
-    given_on = values.get("given_on")
-    if given_on is not None and given_on > _today():
-        raise RuleError(_("A consent cannot be given in the future."))
+    check_dates(values)
     if not values.get("recipient_partner") and not values.get("recipient_kind"):
         raise RuleError(_("Choose a partner or a kind of partner as recipient."))
     if values.get("form") == ConsentForm.ORAL and not (values.get("file_note") or "").strip():
@@ -391,8 +388,7 @@ def record_consent(*, user: User, migrant: Migrant, values: Mapping[str, Any]) -
 @attributed
 def withdraw_consent(*, user: User, consent: Consent, withdrawn_on: datetime.date) -> Consent:
     """From the day of withdrawal, no referral may rely on this consent."""
-    if withdrawn_on > _today():
-        raise RuleError(_("A withdrawal cannot be dated in the future."))
+    check_dates({"withdrawn_on": withdrawn_on})
     with transaction.atomic():
         consent = Consent.objects.select_for_update().get(pk=consent.pk)
         if consent.withdrawn_on is not None:

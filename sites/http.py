@@ -2,12 +2,51 @@
 
 from __future__ import annotations
 
+import ipaddress
+
+from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
 
 # Rows per page of every list; the pagination template and the query-count tests assume one
 # size for all.
 PAGE_SIZE = 50
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address, for every rate limit and lockout (the verification page, the
+    password-reset throttle, django-axes through AXES_CLIENT_IP_CALLABLE).
+
+    Behind the one trusted proxy the connection comes from the proxy, which appends the
+    client's address to X-Forwarded-For: its LAST entry. Earlier entries are whatever the
+    client sent and would let it pick a fresh address for every attempt. A last entry that
+    is no address (a misconfigured proxy) counts as the proxy's own.
+    """
+    remote = request.META.get("REMOTE_ADDR", "")
+    if settings.BEHIND_PROXY:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        entries = [entry.strip() for entry in forwarded.split(",") if entry.strip()]
+        if entries:
+            try:
+                return str(ipaddress.ip_address(entries[-1]))
+            except ValueError:
+                return remote
+    return remote
+
+
+# The largest id a bigint column holds (every primary key here is a BigAutoField).
+LARGEST_ID = 2**63 - 1
+
+
+def object_id(value: str | None) -> int | None:
+    """The id a query parameter names, or None for anything that is no plain whole number
+    in the columns' range: right-to-left marks, zero-width characters, emoji, NUL, other
+    digits than 0-9 (int() reads "١٢"), thousands of digits (int() refuses those with a
+    ValueError) or a number past bigint (PostgreSQL refuses it)."""
+    if not value or len(value) > 19 or not (value.isascii() and value.isdecimal()):
+        return None
+    number = int(value)
+    return number if 0 < number <= LARGEST_ID else None
 
 
 def is_htmx(request: HttpRequest) -> bool:

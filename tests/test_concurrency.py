@@ -14,8 +14,8 @@ from django.db import connection
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
-from people.models import Migrant
-from tests.factories import CaseGraph, MigrantFactory
+from people.models import CounsellingSession, Migrant
+from tests.factories import CaseGraph, MigrantFactory, SessionFactory
 from tests.urlwalk import HtmlForm, app_routes, forms_on_page
 
 
@@ -119,6 +119,105 @@ def test_two_simultaneous_saves_of_a_person_let_exactly_one_win():
     stored = Migrant.objects.get(pk=migrant.pk)
     assert stored.revision == migrant.revision + 1
     assert (stored.phone, stored.city) in {("0621 1", ""), ("", "Speyer")}
+
+
+# --- a counselling session ------------------------------------------------------------
+
+
+def test_second_editor_of_a_session_gets_a_conflict_and_sees_the_first_ones_text(
+    two_clients, centre, counsellor
+):
+    first, second = two_clients
+    session = SessionFactory(
+        migrant=MigrantFactory(centre=centre, counsellor=counsellor), notes="Erstgespräch"
+    )
+    url = reverse("integration:session-edit", args=[session.pk])
+    form_a, form_b = _edit_form(first, url), _edit_form(second, url)
+
+    assert _submit(first, form_a, notes="Text von A").status_code == 302
+    conflict = _submit(second, form_b, notes="Text von B")
+
+    assert conflict.status_code == 409
+    page = conflict.content.decode()
+    assert "Text von A" in page  # the other writer's change, in the conflict table
+    assert "Text von B" in page  # and the own text is still in the form to copy from
+    stored = CounsellingSession.objects.get(pk=session.pk)
+    assert (stored.notes, stored.revision) == ("Text von A", session.revision + 1)
+
+    retry = _submit(second, _edit_form(second, url), notes="Text von B")
+    assert retry.status_code == 302
+    assert CounsellingSession.objects.get(pk=session.pk).notes == "Text von B"
+
+
+def test_an_inline_session_edit_that_lost_the_race_answers_409_inline(
+    two_clients, centre, counsellor
+):
+    first, second = two_clients
+    session = SessionFactory(migrant=MigrantFactory(centre=centre, counsellor=counsellor))
+    url = reverse("integration:session-edit", args=[session.pk])
+    htmx = {"HTTP_HX_REQUEST": "true"}
+    stale = _edit_form(second, url).data()
+    assert _submit(first, _edit_form(first, url), notes="Zuerst").status_code == 302
+
+    response = second.post(url, {**stale, "notes": "Danach"}, **htmx)
+
+    assert response.status_code == 409
+    assert f'id="session-{session.pk}"' in response.content.decode()
+    assert CounsellingSession.objects.get(pk=session.pk).notes == "Zuerst"
+
+
+def test_a_session_edit_without_its_revision_is_treated_as_stale(two_clients, centre, counsellor):
+    first, _ = two_clients
+    session = SessionFactory(
+        migrant=MigrantFactory(centre=centre, counsellor=counsellor), notes="Erstgespräch"
+    )
+    url = reverse("integration:session-edit", args=[session.pk])
+    data = _edit_form(first, url).data()
+    data.pop("revision")
+    assert first.post(url, {**data, "notes": "Überschrieben"}).status_code == 409
+    assert CounsellingSession.objects.get(pk=session.pk).notes == "Erstgespräch"
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row locks between threads need PostgreSQL"
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_saves_of_a_session_let_exactly_one_win():
+    from sites.enums import Role
+    from tests.factories import CentreFactory, MembershipFactory
+
+    centre = CentreFactory(code="CS")
+    users = [MembershipFactory(centre=centre, role=Role.COUNSELLOR).user for _ in range(2)]
+    session = SessionFactory(migrant=MigrantFactory(centre=centre, counsellor=users[0]))
+    url = reverse("integration:session-edit", args=[session.pk])
+    clients = []
+    for user in users:
+        client = Client()
+        client.force_login(user)
+        clients.append((client, _edit_form(client, url)))
+
+    start = threading.Barrier(2)
+    statuses: list[int] = []
+
+    def save(client: Client, form: HtmlForm, notes: str) -> None:
+        try:
+            start.wait()
+            statuses.append(_submit(client, form, notes=notes).status_code)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=save, args=(*clients[0], "Notiz 1")),
+        threading.Thread(target=save, args=(*clients[1], "Notiz 2")),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(statuses) == [302, 409]
+    stored = CounsellingSession.objects.get(pk=session.pk)
+    assert (stored.revision, stored.notes in {"Notiz 1", "Notiz 2"}) == (session.revision + 1, True)
 
 
 # --- an agreement ----------------------------------------------------------------------

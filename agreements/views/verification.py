@@ -10,21 +10,7 @@ from django.views.decorators.http import require_GET
 
 from agreements.forms.signing import VerifyForm
 from agreements.services.verification import TooManyLookups, look_up
-
-
-def client_address(request: HttpRequest) -> str:
-    """The address the rate limit counts.
-
-    Behind the one trusted proxy the connection comes from the proxy, which appends the
-    client's address to X-Forwarded-For: its LAST entry. Earlier entries are whatever the
-    client sent and would let it pick a fresh address for every lookup.
-    """
-    if settings.BEHIND_PROXY:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        entries = [entry.strip() for entry in forwarded.split(",") if entry.strip()]
-        if entries:
-            return entries[-1]
-    return request.META.get("REMOTE_ADDR", "")
+from sites.http import client_address
 
 
 @login_not_required

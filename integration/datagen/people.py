@@ -431,6 +431,7 @@ class PeopleGenerator(AgreementsMixin):
                     pick(pools.NEXT_STEPS),
                     next_appointment,
                     held_at,
+                    1,
                 )
             )
 

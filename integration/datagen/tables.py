@@ -98,6 +98,7 @@ COLUMNS: dict[type[models.Model], list[str]] = {
         "agreed_next_steps",
         "next_appointment",
         "created_at",
+        "revision",
     ],
     Agreement: [
         "id",

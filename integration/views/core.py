@@ -3,13 +3,15 @@ import sys
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.db import InterfaceError, OperationalError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from people.access import allow_password_reset
 from people.forms import LoginForm
+from sites.http import client_address
 
 
 @login_not_required
@@ -25,6 +27,20 @@ def health(request: HttpRequest) -> JsonResponse:
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
     redirect_authenticated_user = True
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset page, with the mails throttled per client address and per account.
+
+    A throttled request is answered exactly like one that sent a mail (the same redirect to
+    the same page), so the page never tells whether an address has an account."""
+
+    def form_valid(self, form):
+        if allow_password_reset(
+            address=client_address(self.request), email=form.cleaned_data["email"]
+        ):
+            return super().form_valid(form)
+        return HttpResponseRedirect(self.get_success_url())
 
 
 @login_not_required

@@ -1,6 +1,7 @@
 """The people domain's models: clients with their children and qualifications
-(`migrants`), consents and counselling sessions (`consents`), the access log and erasure
-requests (`privacy`). Import them from here: `from people.models import Migrant`."""
+(`migrants`), consents and counselling sessions (`consents`), the access log, erasure
+requests and the password-reset throttle (`privacy`). Import them from here:
+`from people.models import Migrant`."""
 
 from people.models.consents import Consent, ConsentQuerySet, CounsellingSession
 from people.models.migrants import (
@@ -13,7 +14,7 @@ from people.models.migrants import (
     normalise_for_search,
     search_text_of,
 )
-from people.models.privacy import AccessLog, ErasureRequest
+from people.models.privacy import AccessLog, ErasureRequest, PasswordResetRequest
 
 __all__ = [
     "LETTERS_WITHOUT_DECOMPOSITION",
@@ -26,6 +27,7 @@ __all__ = [
     "ErasureRequest",
     "Migrant",
     "MigrantQuerySet",
+    "PasswordResetRequest",
     "Qualification",
     "normalise_for_search",
     "search_text_of",

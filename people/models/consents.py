@@ -128,6 +128,9 @@ class CounsellingSession(ChoiceDisplay, models.Model):
     agreed_next_steps = models.TextField(_("agreed next steps"), blank=True)
     next_appointment = models.DateTimeField(_("next appointment"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Optimistic locking as on the person: the edit form carries the revision it was loaded
+    # with. The database default covers rows written by bulk loads that do not name it.
+    revision = models.PositiveIntegerField(default=1, db_default=1, editable=False)
 
     history = HistoricalRecords(no_db_index=["counsellor"])
     objects = CounsellingSessionQuerySet.as_manager()

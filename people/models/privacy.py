@@ -107,3 +107,26 @@ class ErasureRequest(ChoiceDisplay, models.Model):
 
     def get_absolute_url(self) -> str:
         return self.migrant.get_absolute_url()
+
+
+class PasswordResetRequest(models.Model):
+    """One request for a password-reset mail, counted to throttle the mails per client
+    address and per account. Both are kept only as keyed hashes: enough to count, useless
+    to learn who asked (and an unknown address is counted like a known one, so the limit
+    tells nobody which addresses have an account)."""
+
+    at = models.DateTimeField(default=timezone.now)
+    address_hash = models.CharField(max_length=64)
+    account_hash = models.CharField(max_length=64)
+    sent = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["address_hash", "at"], name="pwreset_address_at"),
+            models.Index(fields=["account_hash", "at"], name="pwreset_account_at"),
+            # The service deletes rows past the window by date.
+            models.Index(fields=["at"], name="pwreset_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d.%m.%Y %H:%M} {self.address_hash[:8]}"

@@ -37,7 +37,7 @@ from people.services import (
 )
 from people.views.helpers import visible_migrant
 from sites.errors import ConflictError, RuleError
-from sites.http import form_status, page_of
+from sites.http import form_status, object_id, page_of
 from sites.models import CounsellingCentre
 from sites.permissions import is_supervisor, is_supervisor_of, require_supervisor
 
@@ -146,9 +146,9 @@ def _centre_for_new_case(request: HttpRequest) -> CounsellingCentre:
     wanted = request.GET.get("centre") or request.POST.get("centre")
     if wanted:
         # Only a plain number names a centre; anything else (marks, emoji, NUL) names none.
-        if not (wanted.isascii() and wanted.isdecimal()):
+        if (centre_id := object_id(wanted)) is None:
             raise Http404
-        return get_object_or_404(centres, pk=wanted)
+        return get_object_or_404(centres, pk=centre_id)
     centre = centres.order_by("name").first()
     if centre is None:
         raise Http404

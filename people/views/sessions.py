@@ -14,7 +14,7 @@ from people.forms import SessionForm, cleaned_values, posted
 from people.models import CounsellingSession
 from people.services import record_session, refuse_if_anonymised, update_session
 from people.views.helpers import visible_migrant
-from sites.errors import RuleError
+from sites.errors import ConflictError, RuleError
 from sites.http import form_status, is_htmx
 
 PERSON_PAGE = "people/migrant_detail.html"
@@ -86,11 +86,17 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
     # Inline, the form shares the page with the form for a new session: ids must differ.
     auto_id = f"session-{session.pk}-%s" if is_htmx(request) else "id_%s"
     form = SessionForm(posted(request), instance=session, auto_id=auto_id)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
             session = update_session(
-                user=request.user, session=session, values=cleaned_values(form)
+                user=request.user,
+                session=session,
+                values=cleaned_values(form),
+                expected_revision=form.cleaned_data.get("revision"),
             )
+        except ConflictError as error:
+            conflict = error.changes
         except RuleError as error:
             form.add_error(None, str(error))
         else:
@@ -109,20 +115,13 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.warning(request, warning)
             messages.success(request, _("The session was saved."))
             return redirect(session.get_absolute_url())
-    status = form_status(form)
+    status = form_status(form, conflict=conflict)
+    context = {"session": session, "migrant": session.migrant, "conflict": conflict}
     if is_htmx(request):
         return render(
-            request,
-            f"{PERSON_PAGE}#session_edit",
-            {"session": session, "migrant": session.migrant, "edit_form": form},
-            status=status,
+            request, f"{PERSON_PAGE}#session_edit", {**context, "edit_form": form}, status=status
         )
-    return render(
-        request,
-        "people/session_form.html",
-        {"form": form, "migrant": session.migrant, "session": session},
-        status=status,
-    )
+    return render(request, "people/session_form.html", {**context, "form": form}, status=status)
 
 
 @require_GET

@@ -101,7 +101,13 @@ def test_sessions_consents_closing_and_reassigning_record_the_acting_user(
     client.force_login(colleague)
     client.post(
         reverse("integration:session-edit", args=[session.pk]),
-        {"held_on": "2026-11-02", "duration_minutes": "45", "mode": "phone", "interpreter": "none"},
+        {
+            "held_on": "2026-11-02",
+            "duration_minutes": "45",
+            "mode": "phone",
+            "interpreter": "none",
+            "revision": session.revision,
+        },
     )
     client.post(
         reverse("integration:consent-withdraw", args=[consent.pk]),

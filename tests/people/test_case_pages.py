@@ -138,7 +138,7 @@ def test_session_is_edited_inline_with_htmx(counsellor_client, colleague, client
     assert form.status_code == 200
     assert form.content.decode().lstrip().startswith(f'<li id="session-{session.pk}">')
     client.force_login(colleague)
-    saved = client.post(url, _session_data(notes="neu"), HTTP_HX_REQUEST="true")
+    saved = client.post(url, _session_data(notes="neu", revision="1"), HTTP_HX_REQUEST="true")
     assert saved.status_code == 200
     assert "neu" in saved.content.decode()
     session.refresh_from_db()
@@ -157,9 +157,9 @@ def test_session_edit_without_javascript_is_a_page(counsellor_client, migrant):
     session = SessionFactory(migrant=migrant)
     url = reverse("integration:session-edit", args=[session.pk])
     assert "<html" in counsellor_client.get(url).content.decode()
-    bad = counsellor_client.post(url, _session_data(duration_minutes="0"))
+    bad = counsellor_client.post(url, _session_data(duration_minutes="0", revision="1"))
     assert bad.status_code == 400
-    good = counsellor_client.post(url, _session_data(duration_minutes="90"))
+    good = counsellor_client.post(url, _session_data(duration_minutes="90", revision="1"))
     assert good.url == session.get_absolute_url()
     session.refresh_from_db()
     assert session.duration_minutes == 90

@@ -365,7 +365,20 @@ def test_person_page_keeps_a_marked_section_for_agreements():
 
 @pytest.mark.parametrize(
     "centre_param",
-    ["\u200f12", "1\u200b2", "\U0001f600", "1\x00", "\x07", "12abc", "١٢", "-1", "1e3"],
+    [
+        "\u200f12",
+        "1\u200b2",
+        "\U0001f600",
+        "1\x00",
+        "\x07",
+        "12abc",
+        "١٢",
+        "-1",
+        "1e3",
+        "9" * 5000,  # int() refuses to read so many digits
+        str(2**63),  # past bigint
+        "0",
+    ],
 )
 def test_a_centre_parameter_that_is_no_plain_number_answers_404_not_500(
     counsellor_client, centre, centre_param

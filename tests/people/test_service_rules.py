@@ -12,10 +12,11 @@ from people.services import (
     record_consent,
     record_session,
     update_migrant,
+    update_session,
     withdraw_consent,
 )
-from sites.errors import RuleError
-from tests.factories import ConsentFactory, MigrantFactory, PartnerFactory
+from sites.errors import ConflictError, RuleError
+from tests.factories import ConsentFactory, MigrantFactory, PartnerFactory, SessionFactory
 
 
 @pytest.fixture
@@ -145,3 +146,26 @@ def test_the_service_leaves_the_values_it_was_given_alone(counsellor, migrant):
     session = record_session(user=counsellor, migrant=migrant, values=values)
     assert values == given
     assert (session.interpreter_language, session.history.get().history_user) == ("", counsellor)
+
+
+def test_a_session_saved_in_the_meantime_is_not_overwritten(counsellor, colleague, migrant):
+    session = SessionFactory(migrant=migrant, notes="Erstgespräch")
+    update_session(user=colleague, session=session, values={"notes": "Von B"}, expected_revision=1)
+
+    with pytest.raises(ConflictError) as refused:
+        update_session(
+            user=counsellor, session=session, values={"notes": "Von A"}, expected_revision=1
+        )
+
+    assert [change[1:] for change in refused.value.changes] == [("Erstgespräch", "Von B")]
+    stored = CounsellingSession.objects.get(pk=session.pk)
+    assert (stored.notes, stored.revision) == ("Von B", 2)
+
+
+def test_a_session_edit_without_a_revision_is_refused(counsellor, migrant):
+    session = SessionFactory(migrant=migrant, notes="Erstgespräch")
+    with pytest.raises(ConflictError):
+        update_session(
+            user=counsellor, session=session, values={"notes": "x"}, expected_revision=None
+        )
+    assert CounsellingSession.objects.get(pk=session.pk).notes == "Erstgespräch"

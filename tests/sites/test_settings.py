@@ -1,7 +1,10 @@
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -22,6 +25,31 @@ def test_settings_refuse_to_start_without_secret_key_outside_debug():
     result = _import_settings(DEBUG="0")
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("key", "message"),
+    [
+        ("x" * 16 + "abcd", "SECRET_KEY must be at least 50 characters long"),
+        ("a" * 60, "with at least 5 different ones"),
+        ("insecure-development-key-do-not-use-in-production", "insecure development default"),
+        ("django-insecure-" + "k3J9x" * 12, "insecure development default"),
+    ],
+)
+def test_settings_refuse_a_weak_secret_key_outside_debug(key, message):
+    result = _import_settings(DEBUG="0", SECRET_KEY=key)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert message in result.stderr
+    assert key not in result.stderr  # the message never repeats the key
+
+
+def test_settings_accept_a_generated_secret_key_outside_debug():
+    assert _import_settings(DEBUG="0", SECRET_KEY=secrets.token_urlsafe(50)).returncode == 0
+
+
+def test_settings_accept_a_short_secret_key_in_debug():
+    assert _import_settings(DEBUG="1", SECRET_KEY="short").returncode == 0
 
 
 def test_settings_start_without_secret_key_in_debug():
