@@ -11,27 +11,14 @@ import datetime
 import uuid
 from dataclasses import dataclass
 
-from agreements.models import Agreement, Goal, GoalOutcome, Review, Step
+from agreements.models import Agreement, Goal, Step
 from integration.datagen import pools
+from integration.datagen.reviews import TIMES, ReviewsMixin
 from integration.datagen.tables import COLUMNS, Chunk, col
 from people.models import Migrant
 from sites.enums import Area
 
 YEAR_DAYS = 365.25
-# Working hours in UTC (about 8:00 to 17:00 in Germany), one entry per minute.
-TIMES = [datetime.time(h, m, tzinfo=datetime.UTC) for h in range(7, 16) for m in range(60)]
-GOAL_TO_STATUS = {
-    "achieved": "achieved",
-    "partly": "partly",
-    "in_progress": "in_progress",
-    "not_achieved": "not_achieved",
-    "dropped": "dropped",
-}
-SETTLED_GOAL = {"achieved", "dropped", "not_achieved"}
-# Older versions keep their first reviews only (volume); the running one keeps all, or the
-# dashboard would show every long agreement as overdue.
-MAX_REVIEWS_PER_VERSION = 4
-MAX_REVIEWS_RUNNING = 12
 DOCUMENT_LANGUAGES = {"en", "ar", "tr", "ru", "uk", "fa"}
 LEVEL_TEXT = {
     "none": "Keine Deutschkenntnisse",
@@ -70,7 +57,7 @@ M_RESIDENCE = col(Migrant, "residence_status")
 M_VALID_UNTIL = col(Migrant, "residence_valid_until")
 M_EMPLOYMENT = col(Migrant, "employment")
 G_STATUS, G_TARGET, G_AREA = col(Goal, "status"), col(Goal, "target_date"), col(Goal, "area")
-S_STATUS, S_DONE = col(Step, "status"), col(Step, "status_on")
+S_REVISION = col(Step, "revision")
 
 
 @dataclass(frozen=True)
@@ -85,7 +72,7 @@ class Showcase:
     interpreter: bool = False
 
 
-class AgreementsMixin:
+class AgreementsMixin(ReviewsMixin):
     """Part of PeopleGenerator: expects `rng`, `ids`, `specs` and `today`."""
 
     def _agreements(
@@ -128,6 +115,8 @@ class AgreementsMixin:
         migrant_id = migrant[0]
         number = f"{migrant[M_CASE_NUMBER]}-IV"
         interval = pick((2, 3, 3, 3, 3, 4, 6))
+        if show:  # reviews on the tour's running version, the last one not long ago
+            interval = 3
         interval_days = int(interval * 30.4)
         language = migrant[M_LANGUAGE]
         level = migrant[M_LEVEL]
@@ -296,6 +285,7 @@ class AgreementsMixin:
                         step_copy = list(step)
                         step_copy[0] = self.ids[Step].take()
                         step_copy[1] = copy[0]
+                        step_copy[S_REVISION] = 1  # a new row, as the amendment service writes
                         history[Step].append(
                             sspec.history_row(step_copy, created, "+", counsellor_id)
                         )
@@ -344,7 +334,8 @@ class AgreementsMixin:
             amend_ord = signed_ord + 90 + int(rand() * 240)
             amend = version < 3 and amend_ord < end_ord - 15 and rand() < 0.25
             if show:
-                amend_ord = signed_ord + 90 + int(rand() * 30)
+                # late enough that the running version is in mid-course
+                amend_ord = signed_ord + 150 + int(rand() * 30)
                 amend = version < show.versions and amend_ord < end_ord - 15
             period_end = amend_ord if amend else end_ord
             self._reviews(
@@ -360,6 +351,7 @@ class AgreementsMixin:
                 interpreter_needed=interpreter_needed,
                 partner_id=centre.partners.get("jobcenter"),
                 today_ord=today_ord,
+                show=show is not None,
             )
             if not amend:
                 if closed:
@@ -376,122 +368,3 @@ class AgreementsMixin:
                 rows[Goal].append(goal)
                 rows[Step].extend(steps)
         return max(row[A["updated_at"]] for row, _ in versions)
-
-    def _reviews(
-        self,
-        out: Chunk,
-        *,
-        row: list,
-        goals: list,
-        change,
-        signed_ord: int,
-        period_end: int,
-        final: bool,
-        interval_days: int,
-        counsellor_id: int,
-        interpreter_needed: bool,
-        partner_id: int | None,
-        today_ord: int,
-    ) -> None:
-        rng = self.rng
-        rand = rng.random
-        fromord = datetime.date.fromordinal
-        combine = datetime.datetime.combine
-        ntimes = len(TIMES)
-        rows, history = out.rows, out.history
-        gspec, sspec = self.specs[Goal], self.specs[Step]
-        r_ids, o_ids = self.ids[Review], self.ids[GoalOutcome]
-
-        def at(day_ord: int) -> datetime.datetime:
-            return combine(fromord(day_ord), TIMES[int(rand() * ntimes)])
-
-        def pick(seq):
-            return seq[int(rand() * len(seq))]
-
-        dates = []
-        due = signed_ord + interval_days
-        running = not final and period_end == today_ord
-        while len(dates) < (MAX_REVIEWS_RUNNING if running else MAX_REVIEWS_PER_VERSION):
-            held = due + int(rand() * 28) - 7
-            if held >= period_end - (1 if final else 0):
-                break
-            dates.append((due, held))
-            due = held + interval_days
-        # Some active agreements have missed their last review: overdue on the dashboard.
-        if running and dates and rand() < 0.15:
-            dates.pop()
-        if final:
-            dates.append((min(due, period_end), period_end))
-        previous_ord = signed_ord
-        for number, (due_ord, held_ord) in enumerate(dates, start=1):
-            is_final = final and number == len(dates)
-            held_at = at(held_ord)
-            # Steps get done between reviews.
-            for _goal, steps in goals:
-                for step in steps:
-                    if step[S_STATUS] in ("done", "cancelled"):
-                        continue
-                    roll = rand()
-                    if roll < 0.45:
-                        done_ord = previous_ord + int(rand() * max(1, held_ord - previous_ord))
-                        step[S_STATUS] = "done"
-                        step[S_DONE] = fromord(min(done_ord, held_ord))
-                        history[Step].append(
-                            sspec.history_row(
-                                step, at(step[S_DONE].toordinal()), "~", counsellor_id
-                            )
-                        )
-                    elif roll < 0.55 and step[S_STATUS] == "open":
-                        step[S_STATUS] = "in_progress"
-                        history[Step].append(sspec.history_row(step, held_at, "~", counsellor_id))
-            review_id = r_ids.take()
-            hurdle, categories = pick(self.hurdles)
-            next_review = None if is_final else fromord(held_ord + interval_days)
-            rows[Review].append(
-                (
-                    review_id,
-                    row[A["id"]],
-                    fromord(held_ord),
-                    fromord(due_ord),
-                    rand() < 0.95,
-                    True,
-                    interpreter_needed,
-                    partner_id if rand() < 0.1 else None,
-                    pick(pools.SUCCESSES),
-                    hurdle,
-                    categories,
-                    pick(pools.REVIEW_CHANGES),
-                    next_review,
-                    is_final,
-                    None,  # client rating
-                    "",
-                    "",
-                    None,  # submission key
-                    counsellor_id,
-                    held_at,
-                )
-            )
-            for goal, _ in goals:
-                status = goal[G_STATUS]
-                if status in SETTLED_GOAL:
-                    continue  # a goal reached or dropped is not assessed again
-                if is_final:
-                    outcome = pick(("achieved", "achieved", "partly", "partly", "not_achieved"))
-                else:
-                    roll = rand()
-                    if roll < 0.18 * number:
-                        outcome = "achieved"
-                    elif roll < 0.18 * number + 0.1:
-                        outcome = "partly"
-                    elif roll > 0.98:
-                        outcome = "dropped"
-                    else:
-                        outcome = "in_progress"
-                rows[GoalOutcome].append((o_ids.take(), review_id, goal[0], outcome, ""))
-                new_status = GOAL_TO_STATUS[outcome]
-                if new_status != status:
-                    goal[G_STATUS] = new_status
-                    history[Goal].append(gspec.history_row(goal, held_at, "~", counsellor_id))
-            row[A["next_review_on"]] = next_review
-            change(row, held_at + datetime.timedelta(minutes=5))
-            previous_ord = held_ord

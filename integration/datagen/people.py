@@ -97,6 +97,7 @@ class PeopleGenerator(AgreementsMixin):
         self.origins = [origin for origin in pools.ORIGINS for _ in range(origin[1])]
         self.hurdles = [(text, json.dumps(cats)) for text, cats in pools.HURDLES]
         self._topics: dict[tuple, str] = {}
+        self._reasons: dict[str, str] = {}  # a step's progress in the history's words
         self._norm: dict[str, str] = {}
         # Names given in this run, as (centre, first, last, birth day) packed into one int,
         # so that no centre has two people of the same name and date of birth.

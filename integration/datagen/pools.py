@@ -347,6 +347,88 @@ HURDLES = [
 ]
 REVIEW_CHANGES = ["", "", "Zieltermin angepasst.", "Schritt ergänzt.", "Kursträger gewechselt."]
 
+# Short notes a counsellor records with a step's progress, by the step's new status; partner
+# steps have their own (what the partner said), the others fit any step.
+PROGRESS_NOTES = {
+    "done": [
+        "Erledigt, Nachweis liegt in der Akte.",
+        "Termin wahrgenommen.",
+        "Antrag gestellt, Eingangsbestätigung liegt vor.",
+        "Unterlagen vollständig eingereicht.",
+        "Im Beratungsgespräch gemeinsam erledigt.",
+        "",
+    ],
+    "in_progress": [
+        "Termin ist vereinbart.",
+        "Unterlagen werden gesammelt.",
+        "Erster Teil erledigt, Rest folgt.",
+        "Formular ausgefüllt, fehlt noch eine Unterschrift.",
+        "Angefangen, nächster Schritt im Beratungsgespräch besprochen.",
+    ],
+    "postponed": [
+        "Krankheit, neuer Termin vereinbart.",
+        "Unterlagen aus dem Herkunftsland fehlen noch.",
+        "Kinderbetreuung fehlt, deshalb später.",
+        "Termin beim Amt erst später frei.",
+        "Wegen Umzug innerhalb der Stadt verschoben.",
+    ],
+    "cancelled": [
+        "Nicht mehr nötig, anders gelöst.",
+        "Auf Wunsch der Person gestrichen.",
+        "Angebot gibt es nicht mehr.",
+    ],
+}
+PARTNER_PROGRESS_NOTES = {
+    "done": [
+        "Partner hat die Teilnahme bestätigt.",
+        "Zusage des Partners liegt vor.",
+        "Platz zugesagt, Beginn bestätigt.",
+    ],
+    "in_progress": [
+        "Anfrage beim Partner gestellt, Antwort steht aus.",
+        "Erstgespräch beim Partner hat stattgefunden.",
+        "Auf der Warteliste des Partners.",
+    ],
+    "postponed": [
+        "Wartezeit beim Partner, nächster Kurs beginnt später.",
+        "Partner meldet sich erst nach den Ferien.",
+        "Zuständige Stelle beim Partner nicht besetzt, Termin verschoben.",
+    ],
+    "cancelled": ["Partner hat abgesagt, anderer Weg gesucht.", "Kein freier Platz beim Partner."],
+}
+# When the agreement ends: what became of the steps nobody finished.
+ENDED_STEP_NOTE = "Mit dem Ende der Vereinbarung nicht weiterverfolgt."
+# A review's comment on a step (most say nothing beyond the status).
+STEP_OUTCOME_COMMENTS = {
+    "done": ["", "", "", "Gut geklappt.", "Früher als geplant erledigt."],
+    "in_progress": ["", "", "", "Läuft, nächster Termin steht.", "Braucht noch Unterstützung."],
+    "open": ["", "", "", "Noch nicht begonnen.", "Beim nächsten Gespräch gemeinsam angehen."],
+    "postponed": ["", "Neuer Termin gemeinsam vereinbart.", "Wartezeit, später weiter."],
+    "cancelled": ["", "Gemeinsam gestrichen.", "Nicht mehr nötig."],
+}
+# The client's view at a review: "Hilft Ihnen die Vereinbarung?" on a 1-5 scale (the model
+# project found goals reached to a high degree, so most answers are favourable), what
+# helped most, what should change.
+CLIENT_RATINGS = [5] * 7 + [4] * 7 + [3] * 4 + [2] * 2 + [1]
+CLIENT_MOST_HELPFUL = [
+    "Dass wir die Schritte gemeinsam aufgeschrieben haben.",
+    "Die festen Termine in der Beratung.",
+    "Hilfe bei den Briefen vom Amt.",
+    "Der Platz im Integrationskurs.",
+    "Die Begleitung zum Jobcenter.",
+    "Dass jemand nachfragt, wie es läuft.",
+    "Die Hilfe bei der Kita-Anmeldung.",
+    "Erklärungen in meiner Sprache.",
+]
+CLIENT_WISHES = [
+    "Schnellere Termine beim Amt.",
+    "Mehr Hilfe bei der Wohnungssuche.",
+    "Einen Sprachkurs am Abend.",
+    "Öfter Zeit für ein Gespräch.",
+    "Dass es mit der Kita schneller geht.",
+    "Nichts, es passt so.",
+]
+
 # Goals and their steps per area: (goal text, own words, [(step, responsible, partner kind)])
 
 # Goals and steps come from the product's goal catalogue (agreements migration 0003), the

@@ -17,7 +17,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connections, models
 
-from agreements.models import Agreement, Goal, GoalOutcome, Review, Step
+from agreements.models import Agreement, Goal, GoalOutcome, Review, Step, StepOutcome
 from people.models import Child, Consent, CounsellingSession, Migrant, Qualification
 
 HISTORY_META = ["history_date", "history_change_reason", "history_type", "history_user_id"]
@@ -186,6 +186,7 @@ COLUMNS: dict[type[models.Model], list[str]] = {
         "created_at",
     ],
     GoalOutcome: ["id", "review_id", "goal_id", "outcome", "comment"],
+    StepOutcome: ["id", "review_id", "step_id", "status", "comment", "postponed_to"],
 }
 BULK_MODELS = list(COLUMNS)
 
@@ -357,6 +358,7 @@ DERIVED_HISTORY = {
     CounsellingSession: (None, None, "t.created_at", "t.counsellor_id"),
     Review: (None, None, "t.created_at", "t.recorded_by_id"),
     GoalOutcome: (Review, "review_id", "p.created_at", "p.recorded_by_id"),
+    StepOutcome: (Review, "review_id", "p.created_at", "p.recorded_by_id"),
 }
 
 

@@ -7,17 +7,18 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Max
 from django.test import override_settings
 from django.utils import timezone
 
 from agreements.enums import AgreementStatus, StepStatus
-from agreements.models import Agreement, Goal, GoalOutcome, Review, Step
+from agreements.models import Agreement, Goal, GoalOutcome, Review, Step, StepOutcome
 from integration.datagen.demo import (
     BERATER_CASELOAD,
     COLLEAGUE_CASELOAD,
     PEOPLE_PER_CENTRE,
     seed_demo,
+    showcase_people,
 )
 from people.enums import CaseStatus, ConsentForm, Interpreter
 from people.models import Child, Consent, CounsellingSession, Migrant, Qualification
@@ -28,6 +29,7 @@ from tests.factories import TODAY
 from tests.integration.coherence import (
     assert_addresses_carry_the_real_postcode,
     assert_closed_cases_have_no_open_agreement,
+    assert_living_agreements_are_coherent,
     assert_no_duplicate_names,
     assert_permits_issued_after_arrival,
     assert_surnames_agree_with_gender,
@@ -46,6 +48,7 @@ MODELS = [
     Step,
     Review,
     GoalOutcome,
+    StepOutcome,
 ]
 
 
@@ -215,3 +218,36 @@ def test_case_numbers_continue_after_the_demo():
     following = next_case_number(centre=centre, on=TODAY)
     assert int(following.rsplit("-", 1)[1]) == int(last.rsplit("-", 1)[1]) + 1
     assert Membership.objects.filter(user__username="berater").count() == 1
+
+
+def test_demo_agreements_live_between_reviews_coherently():
+    assert_living_agreements_are_coherent(TODAY)
+    active = Agreement.objects.filter(status=AgreementStatus.ACTIVE)
+    reviewed = active.annotate(last=Max("reviews__held_on")).filter(last__isnull=False)
+    # progress since the last review, steps in progress and postponed in the login centres
+    for code in ["LU", "L"]:
+        here = reviewed.filter(centre__code=code)
+        assert here.filter(goals__steps__status_on__gt=F("last")).count() >= 5
+        steps = Step.objects.filter(goal__agreement__in=active, goal__agreement__centre__code=code)
+        assert steps.filter(status=StepStatus.POSTPONED).count() >= 5
+        assert steps.filter(status=StepStatus.IN_PROGRESS).count() >= 5
+    answered = Review.objects.filter(client_rating__isnull=False).count() / Review.objects.count()
+    assert 0.55 <= answered <= 0.85
+
+
+def test_tour_shows_progress_since_the_last_review_and_a_review_that_took_stock():
+    person = showcase_people()[0]
+    agreement = Agreement.objects.get(migrant=person, status=AgreementStatus.ACTIVE)
+    last = agreement.reviews.order_by("-held_on").first()
+    assert last.client_rating is not None and last.client_most_helpful and last.client_wish
+    assert last.step_outcomes.count() == Step.objects.filter(goal__outcomes__review=last).count()
+    assert agreement.next_review_on > TODAY
+    since = Step.objects.filter(goal__agreement=agreement, status_on__gt=last.held_on)
+    assert {StepStatus.DONE, StepStatus.IN_PROGRESS, StepStatus.POSTPONED} <= set(
+        since.values_list("status", flat=True)
+    )
+    in_flight = since.filter(status__in=[StepStatus.IN_PROGRESS, StepStatus.POSTPONED])
+    assert not in_flight.filter(progress_note="").exists()
+    for step in since.filter(status=StepStatus.POSTPONED):
+        assert step.due_on < step.postponed_to <= agreement.next_review_on
+        assert step.postponed_to > TODAY

@@ -10,8 +10,8 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.db.models import Count, F, Max
 
-from agreements.enums import AgreementStatus
-from agreements.models import Agreement, Goal, GoalOutcome, Review, Step
+from agreements.enums import AgreementStatus, StepStatus
+from agreements.models import Agreement, Goal, GoalOutcome, Review, Step, StepOutcome
 from integration.datagen import foreign_key_violations, generate
 from people.models import (
     CaseNumberCounter,
@@ -24,7 +24,7 @@ from people.models import (
 )
 from sites.enums import Role
 from sites.models import CounsellingCentre, Membership, Offer, Partner, User
-from tests.integration.coherence import assert_coherent
+from tests.integration.coherence import assert_coherent, assert_living_agreements_are_coherent
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +40,7 @@ BULK = [
     Step,
     Review,
     GoalOutcome,
+    StepOutcome,
 ]
 
 
@@ -138,6 +139,34 @@ def test_history_has_a_creation_row_per_object_and_a_row_per_change():
     assert Migrant.history.filter(history_type="~", status="closed").count() == closed.count()
 
 
+def test_active_agreements_record_progress_between_reviews_and_reviews_take_stock():
+    generate(migrants=300, seed=7, centres=2, today=TODAY)
+
+    assert_living_agreements_are_coherent(TODAY)
+    active = Agreement.objects.filter(status=AgreementStatus.ACTIVE)
+    reviewed = active.annotate(last=Max("reviews__held_on")).filter(last__isnull=False)
+    moved_since = reviewed.filter(goals__steps__status_on__gt=F("last")).distinct()
+    # running agreements moved on since their last review (long ones have little left to do)
+    assert 0.15 <= moved_since.count() / reviewed.count() <= 0.9
+    fresh = active.annotate(last=Max("reviews__held_on")).filter(last__isnull=True)
+    assert fresh.filter(goals__steps__status_on__isnull=False).distinct().count() >= 5
+    steps = Counter(
+        Step.objects.filter(goal__agreement__in=active).values_list("status", flat=True)
+    )
+    share = {status: steps[status] / steps.total() for status in StepStatus.values}
+    assert 0.3 <= share[StepStatus.DONE] <= 0.7
+    assert 0.05 <= share[StepStatus.IN_PROGRESS] <= 0.3
+    assert 0.02 <= share[StepStatus.POSTPONED] <= 0.15
+    assert 0.01 <= share[StepStatus.CANCELLED] <= 0.15
+    assert Step.objects.filter(status=StepStatus.DONE).exclude(progress_note="").exists()
+    # every review takes stock of the steps; most clients answer, not all
+    assert StepOutcome.objects.count() > GoalOutcome.objects.count()
+    answered = Review.objects.filter(client_rating__isnull=False).count() / Review.objects.count()
+    assert 0.55 <= answered <= 0.85
+    ratings = Counter(Review.objects.exclude(client_rating=None).values_list("client_rating"))
+    assert len(ratings) == 5
+
+
 def test_staff_and_partners_are_created_in_proportion():
     generate(migrants=200, seed=8, centres=3, today=TODAY)
 
@@ -175,8 +204,22 @@ def _fingerprint() -> dict:
             )
         ),
         "goals": list(Goal.objects.order_by("pk").values_list("pk", "key", "status", "text")),
-        "steps": list(Step.objects.order_by("pk").values_list("pk", "key", "status")),
+        "steps": list(
+            Step.objects.order_by("pk").values_list(
+                "pk", "key", "status", "status_on", "progress_note", "postponed_to", "revision"
+            )
+        ),
         "outcomes": list(GoalOutcome.objects.order_by("pk").values_list("pk", "outcome")),
+        "step outcomes": list(
+            StepOutcome.objects.order_by("pk").values_list(
+                "pk", "review", "step", "status", "comment", "postponed_to"
+            )
+        ),
+        "client view": list(
+            Review.objects.order_by("pk").values_list(
+                "pk", "client_rating", "client_most_helpful", "client_wish"
+            )
+        ),
         "history": [model.history.count() for model in BULK],
     }
 
