@@ -6,8 +6,10 @@ data URIs, and the URL fetcher refuses everything else.
 
 from __future__ import annotations
 
+import io
 import re
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 
 import segno
@@ -15,7 +17,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext, gettext_noop
-from weasyprint import CSS, HTML
+from weasyprint import CSS, HTML, Attachment
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
@@ -199,12 +201,18 @@ def breakable(html: str) -> str:
     return html[:start] + body
 
 
-def html_to_pdf(html: str, stylesheets: tuple[str, ...] = ()) -> bytes:
+def html_to_pdf(
+    html: str,
+    stylesheets: tuple[str, ...] = (),
+    attachments: Sequence[tuple[str, bytes, str]] = (),
+) -> bytes:
     """Render HTML to PDF/A-3b; title, language and author come from the HTML head.
 
     The project's fonts are always there (family "Doc", and "DocArabic" for Arabic
     script); `stylesheets` names further files under templates/ to apply. Long runs of
     text get break opportunities (`breakable`), so no input makes the layout quadratic.
+    `attachments` (file name, content, description) are embedded as files, which PDF/A-3
+    allows.
     """
     sheets = [_renderer.stylesheet(name) for name in (FONTS_STYLESHEET, *stylesheets)]
     document = _DocumentHTML(
@@ -215,6 +223,10 @@ def html_to_pdf(html: str, stylesheets: tuple[str, ...] = ()) -> bytes:
         font_config=_renderer.font_config,
         pdf_variant="pdf/a-3b",
         custom_metadata=True,
+        attachments=[
+            Attachment(file_obj=io.BytesIO(content), name=name, description=description)
+            for name, content, description in attachments
+        ],
     )
 
 
