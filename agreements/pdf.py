@@ -6,7 +6,10 @@ data URIs, and the URL fetcher refuses everything else.
 
 from __future__ import annotations
 
+import io
+import re
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,7 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_noop
-from weasyprint import CSS, HTML
+from weasyprint import CSS, HTML, Attachment
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
@@ -230,19 +233,68 @@ class _DocumentHTML(HTML):
         return [_renderer.stylesheet(USER_AGENT_STYLESHEET)]
 
 
-def html_to_pdf(html: str, stylesheets: tuple[str, ...] = ()) -> bytes:
+# Break opportunities in long runs without one. WeasyPrint lays out each line of a text from
+# the rest of that text, whole, when the next line offers no break: a 5,000-character word
+# took 99 s (quadratic), and `overflow-wrap: anywhere` alone does not help, it breaks the
+# same way. A zero-width space every RUN characters of a run longer than LONG_RUN lets it
+# cut the text short again (linear); it prints nothing and is not in the copied text.
+LONG_RUN = 30
+RUN = 15
+_TEXT = re.compile(r">([^<]+)<")
+# A run: characters that are neither space nor markup, an entity counted as one.
+_LONG_RUN = re.compile(rf"(?:&#?\w+;|[^\s<>&\u200b]){{{LONG_RUN + 1},}}")
+_PIECE = re.compile(rf"(?:&#?\w+;|[^&]){{1,{RUN}}}")
+_UNTOUCHED = re.compile(r"(<(style|script)\b.*?</\2>)", re.DOTALL | re.IGNORECASE)
+
+
+def _break_run(match: re.Match) -> str:
+    return "\u200b".join(_PIECE.findall(match.group()))
+
+
+def _break_text(match: re.Match) -> str:
+    return ">" + _LONG_RUN.sub(_break_run, match.group(1)) + "<"
+
+
+def breakable(html: str) -> str:
+    """The HTML with break opportunities in every long run of its body's text (not in
+    tags, attributes, styles or the head)."""
+    start = html.find("<body")
+    if start == -1:
+        return html
+    parts = _UNTOUCHED.split(html[start:])
+    # split() with two groups yields: text, whole element, tag name, text, ...
+    for index in range(0, len(parts), 3):
+        parts[index] = _TEXT.sub(_break_text, parts[index])
+    body = "".join(part for index, part in enumerate(parts) if index % 3 != 2)
+    return html[:start] + body
+
+
+def html_to_pdf(
+    html: str,
+    stylesheets: tuple[str, ...] = (),
+    attachments: Sequence[tuple[str, bytes, str]] = (),
+) -> bytes:
     """Render HTML to PDF/A-3b; title, language and author come from the HTML head.
 
     The project's fonts are always there (family "Doc", and "DocArabic" for Arabic
-    script); `stylesheets` names further files under templates/ to apply.
+    script); `stylesheets` names further files under templates/ to apply. Long runs of
+    text get break opportunities (`breakable`), so no input makes the layout quadratic.
+    `attachments` (file name, content, description) are embedded as files, which PDF/A-3
+    allows.
     """
     sheets = [_renderer.stylesheet(name) for name in (FONTS_STYLESHEET, *stylesheets)]
-    document = _DocumentHTML(string=html, base_url=FONT_BASE_URL, url_fetcher=_renderer.fetcher)
+    document = _DocumentHTML(
+        string=breakable(html), base_url=FONT_BASE_URL, url_fetcher=_renderer.fetcher
+    )
     return document.write_pdf(
         stylesheets=sheets,
         font_config=_renderer.font_config,
         pdf_variant="pdf/a-3b",
         custom_metadata=True,
+        attachments=[
+            Attachment(file_obj=io.BytesIO(content), name=name, description=description)
+            for name, content, description in attachments
+        ],
     )
 
 

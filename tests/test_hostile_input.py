@@ -450,7 +450,7 @@ def test_hostile_uploads_are_refused_or_stored_as_what_they_really_are(
     from hypothesis import settings as hypothesis_settings
 
     from agreements.models import SignedDocument
-    from agreements.services.documents import sniff_scan_type
+    from agreements.services.scans import sniff_scan_type
 
     settings.MAX_UPLOAD_BYTES = UPLOAD_LIMIT
     graph = CaseGraph(centre=centre, counsellor=counsellor, supervisor=supervisor)

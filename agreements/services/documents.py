@@ -3,29 +3,24 @@
 from __future__ import annotations
 
 import hashlib
-import io
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
-from pypdf import PdfReader
-from pypdf.errors import PyPdfError
 
 from agreements.enums import AgreementStatus
 from agreements.fingerprint import content_fingerprint
 from agreements.models import Agreement, SignedDocument
 from agreements.pdf import render_agreement_pdf
 from agreements.services.common import lock
+from agreements.services.scans import SCAN_TYPES, check_scan
 from agreements.services.verification import new_verification_code, verification_url
 from people.access import log_access
 from people.enums import AccessAction
 from sites.errors import RuleError
 from sites.models import User
-
-SCAN_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 
 
 def freeze_pdf(*, agreement: Agreement, user: User) -> SignedDocument:
@@ -109,47 +104,6 @@ def _delete_files(storage, names: list[str]) -> None:
         storage.delete(name)
 
 
-def sniff_scan_type(head: bytes) -> str | None:
-    """The type of an upload from its first bytes; the file name and browser are not trusted."""
-    if head.startswith(b"%PDF-"):
-        return "application/pdf"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    return None
-
-
-# What the parsers raise on a broken file (measured on 60,000 randomly damaged PDFs, PNGs and
-# JPEGs): pypdf its own errors and, from inside its reader, TypeError and AttributeError;
-# Pillow OSError (UnidentifiedImageError is one), SyntaxError, ValueError, IndexError and
-# DecompressionBombError. Anything else (a missing library, a bug) must surface, not be
-# reported to the counsellor as a wrong file type.
-BROKEN_PDF_ERRORS = (PyPdfError, ValueError, TypeError, AttributeError, LookupError)
-BROKEN_IMAGE_ERRORS = (
-    UnidentifiedImageError,
-    OSError,
-    SyntaxError,
-    ValueError,
-    LookupError,
-    Image.DecompressionBombError,
-)
-
-
-def _check_opens(content: bytes, content_type: str) -> bool:
-    if content_type == "application/pdf":
-        try:
-            return len(PdfReader(io.BytesIO(content)).pages) > 0
-        except BROKEN_PDF_ERRORS:
-            return False
-    try:
-        with Image.open(io.BytesIO(content)) as image:
-            image.verify()
-    except BROKEN_IMAGE_ERRORS:
-        return False
-    return True
-
-
 def attach_scan(*, agreement: Agreement, user: User, upload) -> SignedDocument:
     """Store the scan of the signed paper privately, after checking what it really is."""
     if upload.size > settings.MAX_UPLOAD_BYTES:
@@ -158,9 +112,7 @@ def attach_scan(*, agreement: Agreement, user: User, upload) -> SignedDocument:
             % {"mb": settings.MAX_UPLOAD_BYTES // (1024 * 1024)}
         )
     content = upload.read()
-    content_type = sniff_scan_type(content[:16])
-    if content_type is None or not _check_opens(content, content_type):
-        raise RuleError(_("Only PDF, JPEG or PNG files can be uploaded as the scan."))
+    content_type = check_scan(content)
     with transaction.atomic():
         agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
         document = SignedDocument.objects.filter(agreement=agreement).first()

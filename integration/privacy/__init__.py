@@ -28,6 +28,7 @@ from integration.privacy.export import (
     PersonalDataExport,
     Section,
     build_personal_data_export,
+    export_files,
 )
 from integration.privacy.rows import ANONYMISED, PLACEHOLDER_PREFIX, PersonRows
 
@@ -47,6 +48,7 @@ __all__ = [
     "decide_erasure",
     "erasure_blockers",
     "expired_migrants",
+    "export_files",
     "request_erasure",
     "retention_cutoff",
     "steps_with_withdrawn_consent",

@@ -215,7 +215,14 @@ def scrubbed_fields(model: type[models.Model]) -> set[str]:
     if model is Agreement:
         return {*_TEXT_SCRUBS[Agreement], "number"}
     if model is SignedDocument:
-        return {"pdf", "scan", "verification_code"}
+        return {
+            "pdf",
+            "scan",
+            "verification_code",
+            "sha256",
+            "content_fingerprint",
+            "scan_sha256",
+        }
     if model is AccessLog:
         return {"detail"}
     if model in DELETED_MODELS:
@@ -284,9 +291,17 @@ def anonymise_migrant(*, migrant: Migrant, user=None) -> Migrant:
     documents = SignedDocument.objects.filter(agreement__migrant=migrant)
     files = [name for pair in documents.values_list("pdf", "scan") for name in pair if name]
     for document in documents.only("pk"):
-        # The verification code links the paper copy (with the name) to this record.
+        # The paper copy (with the name) carries the verification code and the content
+        # fingerprint, and its file or scan hashes to the stored SHA-256: each would link
+        # it to this record. The PDF's hash column is unique and required, so it gets a
+        # random value of the same shape, which matches no file.
         SignedDocument.objects.filter(pk=document.pk).update(
-            pdf="", scan="", verification_code=secrets.token_hex(8).upper()
+            pdf="",
+            scan="",
+            verification_code=secrets.token_hex(8).upper(),
+            sha256=secrets.token_hex(32),
+            content_fingerprint="",
+            scan_sha256="",
         )
     transaction.on_commit(lambda: _delete_files(files))
     return migrant

@@ -58,6 +58,7 @@ class Section:
     title: str
     labels: dict[str, str]  # field name -> verbose label
     rows: list[dict[str, Cell]] = field(default_factory=list)
+    relations: set[str] = field(default_factory=set)  # fields that point to another row
 
     def as_json(self) -> list[dict[str, Any]]:
         out = []
@@ -79,8 +80,10 @@ class Section:
             before = previous.get(row["id"].raw) if "history_type" in row else None
             shown = []
             for name, cell in row.items():
-                if cell.raw in (None, "", []):
+                if cell.raw in (None, "", []) or name in _NOT_FOR_READING:
                     continue
+                if name in self.relations and cell.display is None:
+                    continue  # a bare database id of something no longer there
                 unchanged = before is not None and before.get(name, Cell(None)).raw == cell.raw
                 if unchanged and not name.startswith("history_") and name != "id":
                     continue
@@ -120,6 +123,10 @@ class PersonalDataExport:
 
 # Lists of codes stored in JSON fields, shown by their labels.
 _LIST_CHOICES = {"topics": dict(Area.choices), "hurdle_categories": dict(HurdleCategory.choices)}
+
+# Database ids, in the readable PDF: numbers that tell the person nothing (the JSON keeps
+# them, to relate its rows).
+_NOT_FOR_READING = {"id", "history_id"}
 
 # Derived or technical columns that tell the person nothing.
 _SKIPPED_FIELDS = {"search_text", "revision", "position", "key", "history_relation"}
@@ -163,7 +170,8 @@ class _ExportBuilder:
         out = []
         for key, title, fields, rows in self._parts:
             labels = {f.name: str(_HISTORY_LABELS.get(f.name, f.verbose_name)) for f in fields}
-            section = Section(key=key, title=title, labels=labels)
+            relations = {f.name for f in fields if f.is_relation}
+            section = Section(key=key, title=title, labels=labels, relations=relations)
             for row in rows:
                 section.rows.append({f.name: _cell(f, row, related) for f in fields})
             out.append(section)
@@ -186,7 +194,9 @@ def _cell(f: models.Field, row: models.Model, related: dict) -> Cell:
     if f.name == "history_type":
         return Cell(value, str(HISTORY_TYPES.get(value, value)))
     if isinstance(f, models.FileField):
-        return Cell(value.name or "")
+        # The file itself comes with the export (`export_files`), under this name; where it
+        # is stored is nobody's business outside the system.
+        return Cell(attachment_name(value.name) if value.name else "")
     if isinstance(value, Country):
         return Cell(value.code, str(value.name) if value.code else None)
     if isinstance(value, list):
@@ -263,3 +273,28 @@ def build_personal_data_export(*, migrant: Migrant, user) -> PersonalDataExport:
         generated_by=str(user),
         sections=builder.sections(),
     )
+
+
+def attachment_name(storage_name: str) -> str:
+    return storage_name.rsplit("/", 1)[-1]
+
+
+def export_files(*, migrant: Migrant) -> list[tuple[str, bytes, str]]:
+    """The signed PDFs and scans of one person, each as (file name, content, description):
+    part of what is stored about them, handed over themselves, not named by where they lie."""
+    files = []
+    documents = SignedDocument.objects.filter(agreement__migrant_id=migrant.pk).select_related(
+        "agreement"
+    )
+    for document in documents.order_by("agreement__number", "agreement__version"):
+        for stored, description in (
+            (document.pdf, _("Signed agreement %(number)s, version %(version)s")),
+            (document.scan, _("Scan of the signed agreement %(number)s, version %(version)s")),
+        ):
+            if not stored:
+                continue
+            with stored.open("rb") as handle:
+                content = handle.read()
+            values = {"number": document.agreement.number, "version": document.agreement.version}
+            files.append((attachment_name(stored.name), content, str(description) % values))
+    return files

@@ -26,6 +26,7 @@ from integration.privacy import (
     can_decide,
     decide_erasure,
     erasure_blockers,
+    export_files,
     request_erasure,
     steps_with_withdrawn_consent_visible_to,
 )
@@ -137,10 +138,12 @@ def export_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     from agreements import pdf
 
     export = build_personal_data_export(migrant=migrant, user=request.user)
+    files = export_files(migrant=migrant)
     html = render_to_string(
-        "integration/privacy_export_pdf.html", {"export": export, "migrant": migrant}
+        "integration/privacy_export_pdf.html",
+        {"export": export, "migrant": migrant, "files": files},
     )
-    content = pdf.html_to_pdf(html)
+    content = pdf.html_to_pdf(html, attachments=files)
     log_access(user=request.user, action=AccessAction.GDPR_EXPORT, migrant=migrant, detail="PDF")
     response = FileResponse(
         io.BytesIO(content),

@@ -88,6 +88,31 @@ def test_pdf_export_is_a_readable_pdf_of_everything_and_is_logged(counsellor_cli
     assert list(logged.values_list("detail", flat=True)) == ["PDF"]
 
 
+def test_pdf_export_carries_the_signed_pdf_and_the_scan_and_no_ids_or_paths(
+    counsellor_client, graph
+):
+    import io
+    import re
+
+    from pypdf import PdfReader
+
+    from tests.factories import MINIMAL_PDF, MINIMAL_PNG
+
+    response = counsellor_client.get(_url("privacy-export-pdf", graph.migrant.pk))
+
+    reader = PdfReader(io.BytesIO(response.getvalue()))
+    pdf_name = graph.document.pdf.name.rsplit("/", 1)[-1]
+    scan_name = graph.document.scan.name.rsplit("/", 1)[-1]
+    assert {name: contents[0] for name, contents in reader.attachments.items()} == {
+        pdf_name: MINIMAL_PDF,
+        scan_name: MINIMAL_PNG,
+    }
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert pdf_name in text and scan_name in text
+    assert "agreements/" not in text  # no storage path
+    assert re.search(r"\bID\b", text) is None  # no row's database id
+
+
 def test_export_of_another_centres_person_is_not_found_and_not_logged(client, graph, outsider):
     client.force_login(outsider)
     for name in ("privacy-export-json", "privacy-export-pdf", "privacy"):
