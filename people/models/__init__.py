@@ -3,6 +3,7 @@
 requests (`privacy`). Import them from here: `from people.models import Migrant`."""
 
 from people.models.consents import Consent, ConsentQuerySet, CounsellingSession
+from people.models.merges import MergeRequest
 from people.models.migrants import (
     LETTERS_WITHOUT_DECOMPOSITION,
     CaseNumberCounter,
@@ -24,6 +25,7 @@ __all__ = [
     "ConsentQuerySet",
     "CounsellingSession",
     "ErasureRequest",
+    "MergeRequest",
     "Migrant",
     "MigrantQuerySet",
     "Qualification",
