@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from agreements.guard import terms_unlocked
 from agreements.models import OPEN_STATUSES, Agreement
+from agreements.services.cases import hand_over_agreements
 from integration.privacy.rows import PersonRows
 from people.enums import CaseStatus, ClosureReason
 from people.models import (
@@ -176,6 +177,15 @@ def merge_records(*, user: User, merged: Migrant, kept: Migrant) -> Migrant:
         # kept, so it is the third writer allowed past the guard (agreements/guard.py).
         with terms_unlocked():
             rows.live(Agreement).update(migrant_id=kept.pk)
+        # Reviews, reminders and the due lists read the agreement's counsellor: an open
+        # agreement that moved in goes to whoever holds the kept case.
+        hand_over_agreements(
+            user=user,
+            migrants=[kept],
+            to_counsellor=kept.counsellor,
+            reason=_("%(case)s merged into %(kept)s")
+            % {"case": merged.case_number, "kept": kept.case_number},
+        )
         AccessLog.objects.filter(migrant=merged).update(migrant=kept)
         # A request naming the record merged away as the one to keep can no longer be met.
         MergeRequest.objects.filter(kept=merged, status=MergeRequest.Status.PENDING).update(

@@ -5,9 +5,18 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from agreements.enums import AgreementStatus
-from agreements.models import Agreement, Goal, GoalOutcome, Review, SignedDocument, Step
+from agreements.models import (
+    OPEN_STATUSES,
+    Agreement,
+    Goal,
+    GoalOutcome,
+    Review,
+    SignedDocument,
+    Step,
+)
 from integration.merge import decide_merge, merge_blockers, request_merge
 from integration.privacy import PersonRows
 from people.enums import CaseStatus, ClosureReason
@@ -42,6 +51,14 @@ PERSON_MODELS = (
     Review,
     GoalOutcome,
 )
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # The services' messages and history reasons are compared in English; the pages
+    # below answer in the request's language, German.
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -180,7 +197,7 @@ def test_supervisors_merge_through_the_pages(client, graph, kept, supervisor, se
     response = client.post(url, {"kept": kept.case_number, "reason": "same passport"})
     assert response.status_code == 302
     page = client.get(url).content.decode()
-    assert "Waiting for a supervisor who did not make the request." in page
+    assert "Wartet auf eine Leitung, die den Antrag nicht selbst gestellt hat." in page
 
     client.force_login(second_supervisor)
     assert kept.case_number in client.get(reverse("integration:merge-list")).content.decode()
@@ -218,7 +235,7 @@ def test_another_centres_case_number_names_nothing(client, graph, supervisor, ot
     )
     assert response.status_code == 400
     assert response.context["form"].errors["kept"] == [
-        "This centre has no record with this case number."
+        "Diese Stelle hat keinen Datensatz mit dieser Fallnummer."
     ]
     assert MergeRequest.objects.count() == 0
 
@@ -236,3 +253,13 @@ def test_a_supervisor_of_another_centre_gets_404(client, graph, other_centre):
     assert client.get(reverse("integration:merge", args=[graph.migrant.pk])).status_code == 404
     decide = reverse("integration:merge-decide", args=[graph.migrant.pk])
     assert client.post(decide, {"decision": "approve"}).status_code == 404
+
+
+def test_an_open_agreement_that_moves_in_goes_to_the_kept_cases_counsellor(
+    graph, centre, colleague, supervisor, second_supervisor
+):
+    kept = MigrantFactory(centre=centre, counsellor=colleague)
+    _merge(graph, kept, supervisor, second_supervisor)
+    open_agreements = Agreement.objects.filter(migrant=kept, status__in=OPEN_STATUSES)
+    assert {agreement.counsellor for agreement in open_agreements} == {colleague}
+    assert open_agreements.count() == 2  # the signed version and its amendment draft

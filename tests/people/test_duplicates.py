@@ -137,7 +137,7 @@ def test_a_different_person_is_saved_and_the_decision_recorded(counsellor_client
     assert response.status_code == 302
     assert created.first_name == "Muhammad"
     assert created.history.get().history_change_reason == (
-        f"checked for duplicates: not the same person as {existing.case_number}"
+        f"auf Doppelerfassung geprüft: nicht dieselbe Person wie {existing.case_number}"
     )
 
 
