@@ -165,7 +165,7 @@ def merge_records(*, user: User, merged: Migrant, kept: Migrant) -> Migrant:
         if problems:
             raise RuleError(" ".join(str(p) for p in problems))
         rows = PersonRows(merged.pk)
-        # History first: the live rows' history is found through their person.
+        # Goals, steps, reviews and signed documents hang on their agreement and follow it.
         for model in MOVED_MODELS:
             rows.history(model).update(migrant_id=kept.pk)
         for model in MOVED_MODELS:
