@@ -121,22 +121,40 @@ def _spellings(first_name: str, last_name: str, name_latin: str) -> list[list[st
     return [words for words in spellings if words]
 
 
-def _close(one: str, other: str) -> bool:
-    if koelner_phonetik(one) == koelner_phonetik(other):
-        return True
-    # A slip of the keyboard, not a different name: one letter in short names, two in long.
-    allowed = 1 if min(len(one), len(other)) < 8 else 2
-    return _edit_distance(one, other) <= allowed
+def _slips_allowed(one: str, other: str) -> int:
+    # A slip of the keyboard, not another name: one letter in short words, two in long.
+    return 1 if min(len(one), len(other)) < 8 else 2
+
+
+def _sound_alike(one: str, other: str) -> bool:
+    """Same Kölner code and the same first letter: the code alone ignores every vowel, so
+    "Amira" and "Omar" would sound alike."""
+    return one[:1] == other[:1] and koelner_phonetik(one) == koelner_phonetik(other)
+
+
+def _words_close(one: str, other: str) -> bool:
+    return (
+        one == other
+        or _sound_alike(one, other)
+        or _edit_distance(one, other) <= _slips_allowed(one, other)
+    )
 
 
 def _alike(one: list[str], other: list[str]) -> bool:
     if sorted(one) == sorted(other):
         return True
-    if sorted(koelner_phonetik(w) for w in one) == sorted(koelner_phonetik(w) for w in other):
-        return True
-    # Written together or apart ("Al-Ahmad", "Alahmad"), first or family name first.
+    if len(one) == len(other):
+        # Word by word, first or family name first.
+        orders = ((one, other), (one, other[::-1]), (sorted(one), sorted(other)))
+        if any(all(map(_words_close, a, b)) for a, b in orders):
+            return True
+    # Written together or apart ("Al-Ahmad", "Alahmad"): the whole name, a slip at most.
     joined = "".join(one)
-    return any(_close(joined, "".join(order)) for order in (other, other[::-1], sorted(other)))
+    for order in (other, other[::-1]):
+        other_joined = "".join(order)
+        if _sound_alike(joined, other_joined) or _edit_distance(joined, other_joined) <= 1:
+            return True
+    return False
 
 
 def names_alike(one: Iterable[list[str]], other: Iterable[list[str]]) -> bool:

@@ -64,9 +64,18 @@ def test_same_name_with_another_birth_date_is_not_flagged(centre):
     assert _matches(centre, "Ayse", "Yildiz", born=datetime.date(1988, 4, 3)) == []
 
 
-def test_different_name_with_same_birth_date_is_not_flagged(centre):
-    MigrantFactory(centre=centre, first_name="Ayşe", last_name="Yıldız", date_of_birth=BORN)
-    assert _matches(centre, "Olena", "Shevchenko") == []
+@pytest.mark.parametrize(
+    ("recorded", "typed"),
+    [
+        (("Ayşe", "Yıldız"), ("Olena", "Shevchenko")),
+        # The Kölner code ignores vowels: alone it would take these for one name.
+        (("Amira", "Haddad"), ("Omar", "Haddad")),
+        (("Amira", "Haddad"), ("Karim", "Haddad")),
+    ],
+)
+def test_different_name_with_same_birth_date_is_not_flagged(centre, recorded, typed):
+    MigrantFactory(centre=centre, first_name=recorded[0], last_name=recorded[1], date_of_birth=BORN)
+    assert _matches(centre, *typed) == []
 
 
 def test_person_of_another_centre_is_never_a_match(centre, other_centre):
