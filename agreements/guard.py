@@ -13,9 +13,10 @@ refuse, for writes that bypass the services (a shell, a script, a bulk load, a b
 
 The triggers raise an IntegrityError on both PostgreSQL and SQLite.
 
-Two writers may change terms on purpose and say so with `terms_unlocked()`: anonymising a
-case (it blanks the texts of signed versions) and the data generator (it loads signed
-versions with their goals in one go). The unlock lasts until the end of the `with` block
+Three writers may change terms on purpose and say so with `terms_unlocked()`: anonymising
+a case (it blanks the texts of signed versions), merging two records of the same person
+(the agreements move to the kept record) and the data generator (it loads signed versions
+with their goals in one go). The unlock lasts until the end of the `with` block
 and never outlives the transaction: on PostgreSQL it is the transaction-local setting
 `agreements.terms_unlocked`, on SQLite (no session settings, and a trigger cannot read a
 TEMP table) a row in `agreements_terms_unlock` written and deleted inside the transaction,

@@ -6,7 +6,7 @@ from django.views.i18n import set_language
 
 from agreements.views.home import home
 from integration import views
-from integration.views import privacy
+from integration.views import merge, privacy
 from people import urls as people_urls
 
 # Data protection spans every app's data, so its pages live in the project layer; they share
@@ -20,6 +20,14 @@ privacy_urlpatterns = [
     path("loeschantraege/<int:pk>/entscheiden/", privacy.erasure_decide, name="erasure-decide"),
     path("zugriffsprotokoll/", privacy.access_log, name="access-log"),
     path("widerrufene-einwilligungen/", privacy.withdrawn_consents, name="withdrawn-consents"),
+]
+
+# Merging two records of one person moves agreements too: a page of the project layer, in
+# the people namespace like the privacy pages.
+merge_urlpatterns = [
+    path("<int:pk>/zusammenfuehren/", merge.merge, name="merge"),
+    path("<int:pk>/zusammenfuehren/entscheiden/", merge.merge_decide, name="merge-decide"),
+    path("zusammenfuehrungen/", merge.merge_list, name="merge-list"),
 ]
 
 urlpatterns = [
@@ -54,7 +62,10 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
-    path("klienten/", include((people_urls.urlpatterns + privacy_urlpatterns, "integration"))),
+    path(
+        "klienten/",
+        include((people_urls.urlpatterns + privacy_urlpatterns + merge_urlpatterns, "integration")),
+    ),
     path("vereinbarungen/", include("agreements.urls")),
     path("stellen/", include("sites.urls")),
     path("admin/", admin.site.urls),

@@ -132,6 +132,7 @@ class ClosureReason(models.TextChoices):
     NO_CONTACT = "no_contact", _("no further contact")
     HANDED_OVER = "handed_over", _("handed over to another service")
     PERSON_WISH = "person_wish", _("at the person's request")
+    MERGED = "merged", _("merged into another record of the same person")
     OTHER = "other", _("other")
 
 

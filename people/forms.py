@@ -333,7 +333,8 @@ class CloseCaseForm(forms.Form):
     closed_on = forms.DateField(label=_("Closed on"), widget=DateInput(), initial=_today)
     reason = forms.ChoiceField(
         label=_("Reason"),
-        choices=ClosureReason.choices,
+        # Merged is what merging two records writes, not a reason to close a case by hand.
+        choices=[c for c in ClosureReason.choices if c[0] != ClosureReason.MERGED],
         help_text=_(
             "An open agreement ends with the case: completed if the goals were reached, "
             "otherwise ended early; a draft is ended unsigned."

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from people.dates import check_dates
+from people.duplicates import decision_note, refuse_unconfirmed_duplicates
 from people.enums import CaseStatus, ConsentForm, Interpreter
 from people.history import attached_changes_since
 from people.models import (
@@ -71,6 +72,10 @@ def case_holders(centres, *, members: bool = True, holding: bool = True, also=()
         counsellors = Membership.objects.filter(centre__in=centres, role=Role.COUNSELLOR)
         who |= Q(pk__in=counsellors.values("user_id"))
     return User.objects.filter(who).order_by("last_name", "first_name", "username")
+
+
+# What the duplicate check compares; a change of anything else needs no new check.
+IDENTIFYING = ("first_name", "last_name", "name_latin", "date_of_birth")
 
 
 def _check_counsellor(centre: CounsellingCentre, counsellor: User) -> None:
@@ -136,12 +141,22 @@ def create_migrant(
     values: Mapping[str, Any],
     children: Sequence[Mapping[str, Any]] = (),
     qualifications: Sequence[Mapping[str, Any]] = (),
+    different_from: Collection[int] = (),
 ) -> Migrant:
     """Record a new person from the person form's values and its household and
-    qualification rows."""
+    qualification rows.
+
+    Refuses with `PossibleDuplicates` while the centre holds a record with the same date
+    of birth and a similar name that the user has not called a different person
+    (`different_from`); that decision goes into the new record's history."""
     _check_person(values)
     with transaction.atomic():
+        set_aside = refuse_unconfirmed_duplicates(
+            centre_id=centre.pk, values=values, different_from=different_from
+        )
         migrant = Migrant(centre=centre, **values)
+        if set_aside:
+            migrant._change_reason = decision_note(set_aside)
         if migrant.counsellor_id is None:
             migrant.counsellor = user
         _check_counsellor(centre, migrant.counsellor)
@@ -157,12 +172,23 @@ def refuse_if_anonymised(migrant: Migrant) -> None:
         raise RuleError(_("This case was anonymised; no personal data can be added to it."))
 
 
+def refuse_if_merged(migrant: Migrant) -> None:
+    if migrant.merged_into_id is not None:
+        raise RuleError(
+            _("This record was merged into another record of the same person; work there.")
+        )
+
+
 def _lock_open_person(migrant_id: int) -> None:
-    """Lock the person while a record is attached, so an anonymisation running at the same
-    moment cannot be followed by new personal data."""
-    refuse_if_anonymised(
-        Migrant.objects.select_for_update().only("pk", "anonymised_at").get(pk=migrant_id)
+    """Lock the person while a record is attached, so an anonymisation or a merge running
+    at the same moment cannot be followed by new data on the record it leaves behind."""
+    locked = (
+        Migrant.objects.select_for_update()
+        .only("pk", "anonymised_at", "merged_into_id")
+        .get(pk=migrant_id)
     )
+    refuse_if_anonymised(locked)
+    refuse_if_merged(locked)
 
 
 @attributed
@@ -174,17 +200,31 @@ def update_migrant(
     children: Sequence[Mapping[str, Any]] = (),
     qualifications: Sequence[Mapping[str, Any]] = (),
     expected_revision: int,
+    different_from: Collection[int] = (),
 ) -> Migrant:
-    """Save an edited person unless someone else saved since the form was loaded."""
+    """Save an edited person unless someone else saved since the form was loaded.
+
+    A changed name or date of birth is checked for duplicates as at intake."""
     _check_person(values)
     with transaction.atomic():
         stored = Migrant.objects.select_for_update().get(pk=migrant.pk)
         refuse_if_anonymised(stored)
+        refuse_if_merged(stored)
         if stored.revision != expected_revision:
             raise ConflictError(
                 changes_since(stored, expected_revision)
                 + attached_changes_since(stored, expected_revision)
             )
+        if any(name in values and values[name] != getattr(stored, name) for name in IDENTIFYING):
+            identity = {name: values.get(name, getattr(stored, name)) for name in IDENTIFYING}
+            set_aside = refuse_unconfirmed_duplicates(
+                centre_id=stored.centre_id,
+                values=identity,
+                different_from=different_from,
+                exclude_pk=stored.pk,
+            )
+            if set_aside:
+                stored._change_reason = decision_note(set_aside)
         counsellor = values.get("counsellor")
         if counsellor is not None and counsellor.pk != stored.counsellor_id:
             _check_counsellor(stored.centre, counsellor)

@@ -58,6 +58,9 @@ SUPERVISOR_ONLY: dict[str, str] = {
     "integration:migrant-reassign": "supervisors hand a case to another counsellor",
     "integration:caseload-reassign": "supervisors hand a whole caseload over",
     "integration:erasure-decide": "a supervisor is the second pair of eyes on an erasure",
+    "integration:merge": "supervisors ask for two records of one person to be merged",
+    "integration:merge-decide": "a second supervisor confirms a merge",
+    "integration:merge-list": "the merges waiting for a supervisor's confirmation",
     "agreements:dashboard": "the team dashboard is the supervisors' overview",
     "agreements:dashboard-list": "the lists behind the dashboard's figures",
     "agreements:evaluation": "the evaluation report is for supervisors",
@@ -74,10 +77,12 @@ GET_ONLY = {
     "integration:erasure-list",
     "integration:access-log",
     "integration:withdrawn-consents",
+    "integration:merge-list",
 }
 POST_ONLY = {
     "integration:erasure-request",
     "integration:erasure-decide",
+    "integration:merge-decide",
     "agreements:create",
     "agreements:goal-add",
     "agreements:goal-delete",

@@ -73,6 +73,9 @@ BY_URL_NAME: dict[str, dict[str, str]] = {
     "integration:session-add": {"pk": "migrant"},
     "integration:consent-add": {"pk": "migrant"},
     "integration:erasure-decide": {"pk": "erasure_request"},
+    # The record merged away names both merge pages (its pending request is unique).
+    "integration:merge": {"pk": "migrant"},
+    "integration:merge-decide": {"pk": "migrant"},
     "agreements:goal-add": {"pk": "draft"},
     "agreements:step-add": {"pk": "draft_goal"},
     "agreements:edit": {"pk": "draft"},

@@ -288,6 +288,7 @@ class PeopleGenerator(AgreementsMixin):
             "",
             "",
             None,
+            None,  # merged_into
             1,
             search,
             created_at,

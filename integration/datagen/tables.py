@@ -64,6 +64,7 @@ COLUMNS: dict[type[models.Model], list[str]] = {
         "closure_reason",
         "closure_note",
         "anonymised_at",
+        "merged_into_id",
         "revision",
         "search_text",
         "created_at",

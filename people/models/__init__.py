@@ -4,6 +4,7 @@ requests and the password-reset throttle (`privacy`). Import them from here:
 `from people.models import Migrant`."""
 
 from people.models.consents import Consent, ConsentQuerySet, CounsellingSession
+from people.models.merges import MergeRequest
 from people.models.migrants import (
     LETTERS_WITHOUT_DECOMPOSITION,
     CaseNumberCounter,
@@ -25,6 +26,7 @@ __all__ = [
     "ConsentQuerySet",
     "CounsellingSession",
     "ErasureRequest",
+    "MergeRequest",
     "Migrant",
     "MigrantQuerySet",
     "PasswordResetRequest",

@@ -189,6 +189,16 @@ class Migrant(ChoiceDisplay, models.Model):
     )
     closure_note = models.TextField(_("note on closing"), blank=True)
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
+    # A second record of the same person, merged into the one that holds the case now.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="merged_records",
+    )
 
     # Optimistic locking: a form carries the revision it was loaded with.
     revision = models.PositiveIntegerField(default=1, editable=False)
@@ -200,7 +210,7 @@ class Migrant(ChoiceDisplay, models.Model):
     # History is read per person (by id), never by centre, counsellor or authority.
     history = HistoricalRecords(
         excluded_fields=["search_text", "updated_at"],
-        no_db_index=["centre", "counsellor", "foreigners_authority", "case_number"],
+        no_db_index=["centre", "counsellor", "foreigners_authority", "case_number", "merged_into"],
     )
     objects = MigrantQuerySet.as_manager()
 
@@ -217,6 +227,8 @@ class Migrant(ChoiceDisplay, models.Model):
                 fields=["centre", "status", "last_name", "first_name"], name="migrant_centre_list"
             ),
             models.Index(fields=["status", "closed_on"], name="migrant_closed"),
+            # The duplicate check at intake: a centre's people born on one day.
+            models.Index(fields=["centre", "date_of_birth"], name="migrant_centre_born"),
             # Dashboard: cases per counsellor of a centre, counted from the index alone
             # (a centre's rows are spread over the whole table at national size).
             models.Index(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from people.access import log_access
+from people.duplicates import PossibleDuplicates
 from people.enums import AccessAction, CaseStatus
 from people.filters import FILTER_KEYS, MigrantFilter
 from people.forms import (
@@ -155,12 +156,19 @@ def _centre_for_new_case(request: HttpRequest) -> CounsellingCentre:
     return centre
 
 
+def _set_aside(request: HttpRequest) -> set[int]:
+    """The records the user called a different person, from the matches panel's button."""
+    chosen = request.POST.get("different_from", "") if request.method == "POST" else ""
+    return {int(part) for part in chosen.split(",") if part.isascii() and part.isdecimal()}
+
+
 @require_http_methods(["GET", "POST"])
 def migrant_create(request: HttpRequest) -> HttpResponse:
     centre = _centre_for_new_case(request)
     form = MigrantForm(posted(request), centre=centre, initial={"counsellor": request.user})
     children = ChildFormSet(posted(request), prefix="children")
     qualifications = QualificationFormSet(posted(request), prefix="qualifications")
+    duplicates = None
     if request.method == "POST" and all(f.is_valid() for f in (form, children, qualifications)):
         try:
             migrant = create_migrant(
@@ -169,7 +177,11 @@ def migrant_create(request: HttpRequest) -> HttpResponse:
                 values=cleaned_values(form),
                 children=attached_rows(children),
                 qualifications=attached_rows(qualifications),
+                different_from=_set_aside(request),
             )
+        except PossibleDuplicates as suspicion:
+            # The bound forms are shown again: nothing typed is lost while the user decides.
+            duplicates = suspicion.matches
         except RuleError as error:
             form.add_error("counsellor", str(error))
         else:
@@ -190,6 +202,7 @@ def migrant_create(request: HttpRequest) -> HttpResponse:
             "qualifications": qualifications,
             "centre": centre,
             "centres": CounsellingCentre.objects.visible_to(request.user),
+            "duplicates": duplicates,
         },
     )
 
@@ -206,7 +219,7 @@ def migrant_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     children = ChildFormSet(data, instance=migrant, prefix="children")
     qualifications = QualificationFormSet(data, instance=migrant, prefix="qualifications")
-    conflict = None
+    conflict = duplicates = None
     if request.method == "POST" and all(f.is_valid() for f in (form, children, qualifications)):
         try:
             update_migrant(
@@ -216,7 +229,10 @@ def migrant_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 children=attached_rows(children),
                 qualifications=attached_rows(qualifications),
                 expected_revision=form.cleaned_data.get("revision") or 0,
+                different_from=_set_aside(request),
             )
+        except PossibleDuplicates as suspicion:
+            duplicates = suspicion.matches
         except ConflictError as error:
             conflict = error.changes
             messages.error(
@@ -244,6 +260,7 @@ def migrant_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "migrant": migrant,
             "centre": migrant.centre,
             "conflict": conflict,
+            "duplicates": duplicates,
         },
         status=status,
     )

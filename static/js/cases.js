@@ -2,6 +2,12 @@
 (function () {
   "use strict";
 
+  // Possible duplicates found on saving: the decision comes first, so focus goes there.
+  var duplicates = document.getElementById("possible-duplicates");
+  if (duplicates) {
+    duplicates.focus();
+  }
+
   // "Add another child / qualification": a new row from the formset's empty form, so a
   // household of four is entered in one go. Without JavaScript the one spare row is
   // there and the button stays hidden.

@@ -104,8 +104,10 @@ def test_counsellor_records_a_person_with_household_and_case_number(
 def test_case_numbers_count_up_per_centre_and_year(counsellor_client):
     counsellor_client.post(reverse("integration:migrant-create"), _person_data())
     counsellor_client.post(reverse("integration:migrant-create"), _person_data(first_name="Omar"))
+    # Another person: the same name and birth date again would stop at the duplicate check.
     counsellor_client.post(
-        reverse("integration:migrant-create"), _person_data(intake_on="2025-12-30")
+        reverse("integration:migrant-create"),
+        _person_data(first_name="Lina", intake_on="2025-12-30"),
     )
     assert sorted(Migrant.objects.values_list("case_number", flat=True)) == [
         "LU-2025-0001",
