@@ -422,7 +422,7 @@ def test_a_review_records_each_steps_outcome_and_moves_its_progress_in_the_users
     }
     assert entries == {
         course.pk: [(supervisor, "Fortschritt: erledigt am 24.11.2026"), (None, None)],
-        exam.pk: [(supervisor, "Fortschritt: verschoben auf 15.01.2027"), (None, None)],
+        exam.pk: [(supervisor, "Fortschritt: verschoben auf den 15.01.2027"), (None, None)],
     }
     # A step that stands as it was gets no history entry and keeps its dates.
     assert (cv.history.count(), cv.status_on, cv.revision) == (1, None, 1)
