@@ -134,7 +134,7 @@ def _edit_context(agreement: Agreement, **extra) -> dict:
 def _terms_locked(request: HttpRequest, agreement: Agreement) -> HttpResponse:
     """A signed version's goals and steps are what both sides signed: the answer to an
     attempt to change them says why and offers the amendment and the progress instead."""
-    successor = Agreement.objects.filter(predecessor=agreement).first()
+    successor = Agreement.objects.visible_to(request.user).filter(predecessor=agreement).first()
     return render(
         request,
         "agreements/terms_locked.html",

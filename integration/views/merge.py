@@ -36,15 +36,17 @@ class MergeRequestForm(forms.Form):
         help_text=gettext_lazy("How you know both records are the same person."),
     )
 
-    def __init__(self, *args, migrant: Migrant, **kwargs):
+    def __init__(self, *args, migrant: Migrant, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.migrant = migrant
+        self.user = user
 
     def clean_kept(self) -> Migrant:
         number = self.cleaned_data["kept"].strip()
         # Only the same centre's records: another centre's case number names nothing here.
         kept = (
-            Migrant.objects.filter(centre_id=self.migrant.centre_id, case_number=number)
+            Migrant.objects.visible_to(self.user)
+            .filter(centre_id=self.migrant.centre_id, case_number=number)
             .select_related("centre")
             .first()
         )
@@ -85,7 +87,7 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
     migrant = visible_migrant(request, pk, related=MERGE_RELATED)
     require_supervisor(request.user, migrant.centre_id)
     pending = _pending(migrant)
-    form = MergeRequestForm(posted(request), migrant=migrant)
+    form = MergeRequestForm(posted(request), migrant=migrant, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             request_merge(
