@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from people.models.migrants import Migrant
+from people.models.privacy import FourEyesRequest
 from sites.django_overrides import ChoiceDisplay
 
 
@@ -15,7 +15,7 @@ class MergeRequestQuerySet(models.QuerySet):
         return self.filter(merged__in=Migrant.objects.visible_to(user))
 
 
-class MergeRequest(ChoiceDisplay, models.Model):
+class MergeRequest(ChoiceDisplay, FourEyesRequest):
     """Two records of one person made one: asked for by a supervisor, carried out when a
     second supervisor of the centre confirms (four eyes, like an erasure)."""
 
@@ -38,15 +38,6 @@ class MergeRequest(ChoiceDisplay, models.Model):
     )
     reason = models.TextField(_("reason"))
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    requested_at = models.DateTimeField(auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.TextField(_("note on the decision"), blank=True)
 
     objects = MergeRequestQuerySet.as_manager()
 

@@ -64,7 +64,25 @@ class ErasureRequestQuerySet(models.QuerySet):
         return self.filter(migrant__in=Migrant.objects.visible_to(user))
 
 
-class ErasureRequest(ChoiceDisplay, models.Model):
+class FourEyesRequest(models.Model):
+    """A request one person makes and another decides (erasure, merge): who asked when,
+    who decided when, and why."""
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("note on the decision"), blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class ErasureRequest(ChoiceDisplay, FourEyesRequest):
     """Anonymising a closed case: requested by a counsellor, carried out after a supervisor
     approves (four eyes)."""
 
@@ -78,15 +96,6 @@ class ErasureRequest(ChoiceDisplay, models.Model):
     )
     reason = models.TextField(_("reason"))
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    requested_at = models.DateTimeField(auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.TextField(_("note on the decision"), blank=True)
 
     objects = ErasureRequestQuerySet.as_manager()
 
