@@ -7,10 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from agreements.enums import Responsible, StepStatus
+from agreements.enums import STEP_STATUSES_CLOSED, Responsible
 from agreements.models import Agreement, Step
-
-CLOSED_STEP_STATUSES = frozenset({StepStatus.DONE, StepStatus.CANCELLED})
 
 
 @dataclass
@@ -35,7 +33,7 @@ def commitments(agreement: Agreement, steps=None) -> Commitments:
             .order_by("goal__position", "position")
         )
     for step in steps:
-        if step.status in CLOSED_STEP_STATUSES:
+        if step.status in STEP_STATUSES_CLOSED:
             continue
         {
             Responsible.MIGRANT: result.migrant,

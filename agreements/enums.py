@@ -39,6 +39,11 @@ class StepStatus(models.TextChoices):
     POSTPONED = "postponed", _("postponed")
 
 
+# A step still to be done (a postponed one by its new date); done and cancelled are closed.
+STEP_STATUSES_TO_DO = frozenset({StepStatus.OPEN, StepStatus.IN_PROGRESS, StepStatus.POSTPONED})
+STEP_STATUSES_CLOSED = frozenset(StepStatus) - STEP_STATUSES_TO_DO
+
+
 class ReviewOutcome(models.TextChoices):
     ACHIEVED = "achieved", _("achieved")
     PARTLY_ACHIEVED = "partly", _("partly achieved")

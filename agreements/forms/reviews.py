@@ -11,13 +11,18 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
-from agreements.enums import ClientRating, HurdleCategory, ReviewOutcome, StepStatus
+from agreements.enums import (
+    STEP_STATUSES_TO_DO,
+    ClientRating,
+    HurdleCategory,
+    ReviewOutcome,
+    StepStatus,
+)
 from agreements.models import Agreement, Goal, Step
 from agreements.services.lifecycle import PROGRESS_NOTE_MAX
 from agreements.services.reports.evaluation import default_evaluation_period
 from agreements.services.reviews import (
     FINAL_OUTCOMES,
-    UNFINISHED_STEP_STATUSES,
     check_step_outcome,
     is_open_goal,
     missing_outcome_message,
@@ -269,7 +274,7 @@ class ReviewForm(forms.Form):
                 field = "postponed_to" if status == StepStatus.POSTPONED else "status"
                 # Beside the step's own field the step need not be named again.
                 self.add_error(f"step_{field}_{step.pk}", str(error.__cause__ or error))
-            if status in UNFINISHED_STEP_STATUSES:
+            if status in STEP_STATUSES_TO_DO:
                 unfinished.append(step)
         if data.get(f"outcome_{goal.pk}") == ReviewOutcome.ACHIEVED and unfinished:
             self.add_error(f"outcome_{goal.pk}", unfinished_steps_message(goal, unfinished))

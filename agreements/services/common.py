@@ -68,6 +68,17 @@ def require_editable(agreement: Agreement) -> None:
         raise refusal
 
 
+def require_token(expected_revision: int | None) -> None:
+    """Without the revision the form was opened at, a save could overwrite a colleague's."""
+    if expected_revision is None:
+        raise RuleError(
+            _(
+                "This form was sent without the version it was opened at. Reload the page "
+                "and make the change again."
+            )
+        )
+
+
 def touch(agreement: Agreement, reason: str = "") -> Agreement:
     """Every change of an agreement, its goals or steps bumps the agreement's revision.
     (The history row names the user of the calling service: see `sites.attribution`.)"""

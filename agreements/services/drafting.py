@@ -26,6 +26,7 @@ from agreements.services.common import (
     lock,
     locked_rows,
     require_editable,
+    require_token,
     revision_conflict,
     touch,
 )
@@ -279,17 +280,6 @@ GOAL_FIELDS = frozenset(GOAL_TERMS)
 STEP_FIELDS = frozenset((*STEP_TERMS, "status"))
 
 
-def _require_token(expected_revision: int | None) -> None:
-    # Without the revision the form was opened at, a save could overwrite a colleague's.
-    if expected_revision is None:
-        raise RuleError(
-            _(
-                "This form was sent without the version it was opened at. Reload the page "
-                "and make the change again."
-            )
-        )
-
-
 def _apply(instance, values: Mapping[str, Any], allowed: frozenset[str]) -> None:
     if unknown := set(values) - allowed:
         raise ValueError(f"not editable here: {sorted(unknown)}")
@@ -303,7 +293,7 @@ def update_goal(
 ) -> Goal:
     """Change a draft's goal unless it changed since the writer read `expected_revision`.
     The goal is read afresh under the agreement's lock: only the given fields change."""
-    _require_token(expected_revision)
+    require_token(expected_revision)
     _check_date(values.get("target_date"))
     with transaction.atomic():
         agreement = lock(goal.agreement)
@@ -403,7 +393,7 @@ def update_step(
     *, user: User, step: Step, values: Mapping[str, Any], expected_revision: int | None
 ) -> Step:
     """Change a draft's step unless it changed since the writer read `expected_revision`."""
-    _require_token(expected_revision)
+    require_token(expected_revision)
     with transaction.atomic():
         agreement = lock(step.goal.agreement)
         require_editable(agreement)

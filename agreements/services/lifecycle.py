@@ -19,7 +19,13 @@ from django.utils.translation import gettext as _
 
 from agreements.enums import AgreementStatus, StepStatus
 from agreements.models import Agreement, SignedDocument, Step
-from agreements.services.common import check_revision, lock, require_draft, touch
+from agreements.services.common import (
+    check_revision,
+    lock,
+    require_draft,
+    require_token,
+    touch,
+)
 from agreements.services.documents import discard_frozen_pdf, freeze_pdf
 from agreements.services.verification import check_fingerprint
 from agreements.terms import STEP_PROGRESS
@@ -393,13 +399,7 @@ def record_step_progress(
     the acting user's name; an amendment being written takes the progress over. Returns
     the saved row (a new object)."""
     today = today or timezone.localdate()
-    if expected_revision is None:
-        raise RuleError(
-            _(
-                "This form was sent without the version it was opened at. Reload the page "
-                "and make the change again."
-            )
-        )
+    require_token(expected_revision)
     with transaction.atomic():
         agreement = lock(step.goal.agreement)
         if agreement.status == AgreementStatus.DRAFT:

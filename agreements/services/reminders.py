@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from agreements.enums import AgreementStatus, DigestKind, StepStatus
+from agreements.enums import STEP_STATUSES_TO_DO, AgreementStatus, DigestKind
 from agreements.models import Agreement, ReminderDigest, Step
 from people.models import CounsellingSession
 from sites.models import Membership, User
@@ -27,8 +27,6 @@ DUE_SOON_DAYS = 7
 HOME_LIST_LIMIT = 10
 # An e-mail lists this many items per section and links to the rest.
 DIGEST_LIST_LIMIT = 25
-# A postponed step is still to be done, by its new date.
-OPEN_STEP_STATUSES = (StepStatus.OPEN, StepStatus.IN_PROGRESS, StepStatus.POSTPONED)
 
 
 def due_window(today: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -61,7 +59,7 @@ def overdue_steps(queryset: QuerySet[Step], today: datetime.date) -> QuerySet[St
     """Steps still to do whose current due date (postponed, or as agreed) has passed;
     `current_due` is the expression of the index step_status_due."""
     return queryset.alias(current_due=Coalesce("postponed_to", "due_on")).filter(
-        status__in=OPEN_STEP_STATUSES,
+        status__in=STEP_STATUSES_TO_DO,
         current_due__lt=today,
         goal__agreement__status=AgreementStatus.ACTIVE,
     )

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from agreements.enums import (
+    STEP_STATUSES_TO_DO,
     AgreementStatus,
     ClientRating,
     GoalStatus,
@@ -62,10 +63,6 @@ FINAL_OUTCOMES = frozenset(ReviewOutcome) - {ReviewOutcome.IN_PROGRESS}
 # "not achieved" is a stock-take on the way and is asked again). The final review records
 # a settled goal's ending as it stands.
 SETTLED_GOAL_STATUSES = frozenset({GoalStatus.ACHIEVED, GoalStatus.DROPPED})
-# What a goal marked achieved may not leave behind: each step is done or cancelled.
-UNFINISHED_STEP_STATUSES = frozenset(
-    {StepStatus.OPEN, StepStatus.IN_PROGRESS, StepStatus.POSTPONED}
-)
 
 # A step's outcome at a review: its status then, a comment, the new date if postponed.
 StepOutcomeInput = tuple[str, str, datetime.date | None]
@@ -298,7 +295,7 @@ def record_review(
             unfinished = [
                 step
                 for step in steps.values()
-                if step.goal_id == goal_id and step.status in UNFINISHED_STEP_STATUSES
+                if step.goal_id == goal_id and step.status in STEP_STATUSES_TO_DO
             ]
             if unfinished:
                 raise RuleError(unfinished_steps_message(goals[goal_id], unfinished))
