@@ -22,3 +22,20 @@ def site_url_is_set(app_configs, **kwargs):
             id="integration.E001",
         )
     ]
+
+
+@register(Tags.security, deploy=True)
+def second_factor_is_required(app_configs, **kwargs):
+    # Supervisors and operators see many centres' people: a password alone is not enough.
+    # Only the demo (DEBUG) may switch the second factor off.
+    if settings.OTP_REQUIRED or settings.DEBUG:
+        return []
+    return [
+        Error(
+            "OTP_REQUIRED is off while DEBUG is off: supervisors and administrators would log "
+            "in without a second factor.",
+            hint="Remove OTP_REQUIRED=0 from the environment; only a demo with DEBUG=1 may "
+            "switch the second factor off.",
+            id="integration.E002",
+        )
+    ]

@@ -85,3 +85,47 @@ class PrivatePagesMiddleware:
         if user is not None and user.is_authenticated:
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+class RequestBodyLimitMiddleware:
+    """Refuses a request body that Django should never read, before a byte of it is read:
+
+    - a compressed body (`Content-Encoding` other than identity) with 415: no form or
+      upload of ours is sent compressed, and inflating one would let a few kilobytes grow
+      into gigabytes (a "zip bomb") past every size limit below;
+    - a body longer than MAX_REQUEST_BYTES by its `Content-Length` with 413: Django's own
+      limits (DATA_UPLOAD_MAX_MEMORY_SIZE, DATA_UPLOAD_MAX_NUMBER_FIELDS) count form fields
+      only, not uploaded files, and the scan check reads an upload only once it is stored.
+
+    A body without Content-Length (chunked) Django reads as empty. The answer is a small
+    page without the request's context (no session, no database), in the language the
+    LocaleMiddleware before this one chose. The proxy in front bounds bodies first
+    (deploy/README.md); this is the limit that holds without it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        encoding = request.META.get("HTTP_CONTENT_ENCODING", "").strip().lower()
+        if encoding not in ("", "identity"):
+            return self._refuse(415, "415.html")
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0  # Django reads no body then either
+        if length > settings.MAX_REQUEST_BYTES:
+            return self._refuse(
+                413,
+                "413.html",
+                {
+                    "limit_mib": round(settings.MAX_REQUEST_BYTES / 2**20),
+                    "upload_mib": round(settings.MAX_UPLOAD_BYTES / 2**20),
+                },
+            )
+        return self.get_response(request)
+
+    @staticmethod
+    def _refuse(status: int, template: str, context: dict | None = None) -> HttpResponse:
+        logger.warning("request body refused with %s", status)
+        return HttpResponse(loader.get_template(template).render(context or {}), status=status)

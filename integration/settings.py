@@ -107,6 +107,9 @@ INSTALLED_APPS = [
     "django_countries",
     "simple_history",
     "template_partials",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "sites.apps.CounsellingSitesConfig",
     "people.apps.PeopleConfig",
     "agreements.apps.AgreementsConfig",
@@ -119,10 +122,15 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "integration.middleware.IdleSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads the body (CSRF reads POST): refuses it unread, in the language
+    # the LocaleMiddleware chose.
+    "integration.middleware.RequestBodyLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "integration.mfa.middleware.SecondFactorMiddleware",
     "integration.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -203,6 +211,15 @@ AXES_CLIENT_IP_CALLABLE = "sites.http.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+
+# A second factor (TOTP app, recovery codes) for whoever `sites.permissions.
+# needs_second_factor` names. Off only for the demo: the deploy check refuses it off
+# outside debug (integration/checks.py).
+OTP_REQUIRED = env_bool("OTP_REQUIRED", not DEBUG)
+OTP_TOTP_ISSUER = "Integrationsvereinbarung"
+# Wrong codes double the wait before the next try on that device (1, 2, 4, ... seconds).
+OTP_TOTP_THROTTLE_FACTOR = env_int("OTP_THROTTLE_SECONDS", 1)
+OTP_STATIC_THROTTLE_FACTOR = env_int("OTP_THROTTLE_SECONDS", 1)
 
 # Sessions end after an hour without activity and with the browser.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 60 * 60)
@@ -286,7 +303,17 @@ STORAGES = {
     },
 }
 MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+# The whole body of one request, refused with 413 from its Content-Length before a byte
+# is read (integration.middleware.RequestBodyLimitMiddleware): the largest scan plus room
+# for the form's other fields and the multipart framing.
+MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", MAX_UPLOAD_BYTES + 1024 * 1024)
+# Form fields without files: Django refuses more with 400 (RequestDataTooBig,
+# TooManyFieldsSent, TooManyFilesSent); the longest form (an agreement's goals and steps)
+# stays far below these.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+# Larger uploads go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700

@@ -69,6 +69,7 @@ urlpatterns = [
     path("vereinbarungen/", include("agreements.urls")),
     path("stellen/", include("sites.urls")),
     path("admin/", admin.site.urls),
+    path("konto/zweiter-faktor/", include("integration.mfa.urls")),
 ]
 
 handler403 = "integration.views.permission_denied"

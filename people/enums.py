@@ -162,3 +162,4 @@ class AccessAction(models.TextChoices):
     DISCARD_PDF = "discard_pdf", _("discarded a frozen agreement PDF")
     EXPORT = "export", _("exported data")
     GDPR_EXPORT = "gdpr_export", _("exported a person's data (Art. 15 GDPR)")
+    RESET_SECOND_FACTOR = "reset_2fa", _("reset a counsellor's second factor")

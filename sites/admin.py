@@ -33,7 +33,12 @@ class MunicipalityAdmin(admin.ModelAdmin):
 @admin.register(CounsellingCentre)
 class CounsellingCentreAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "provider", "service_type", "municipality"]
-    list_filter = ["service_type", "municipality__federal_state", "municipality"]
+    list_filter = [
+        "service_type",
+        "municipality__federal_state",
+        "municipality",
+        "counsellors_need_second_factor",
+    ]
     search_fields = ["name", "code", "provider", "city"]
     list_select_related = ["municipality"]
     inlines = [MembershipInline]

@@ -102,6 +102,13 @@ class CounsellingCentre(ChoiceDisplay, models.Model):
     city = models.CharField(_("city"), max_length=120, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
+    counsellors_need_second_factor = models.BooleanField(
+        _("counsellors must use a second factor"),
+        default=False,
+        help_text=_(
+            "Supervisors always need one; with this, the centre's counsellors need one too."
+        ),
+    )
 
     objects = CounsellingCentreQuerySet.as_manager()
 

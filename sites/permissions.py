@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Protocol
 
 from django.core.exceptions import PermissionDenied
 
+from sites.enums import Role
+
 if TYPE_CHECKING:
     from sites.models import CounsellingCentre, User
 
@@ -49,6 +51,22 @@ def is_supervisor(user: User) -> bool:
 
 def is_supervisor_of(user: User, centre: CounsellingCentre | int) -> bool:
     return _centre_id(centre) in supervised_centre_ids(user)
+
+
+def needs_second_factor(user: User) -> bool:
+    """Must prove a second factor (TOTP app or recovery code) after the password: whoever
+    sees more than one caseload or runs the system, and the counsellors of a centre that
+    asks it of them. The one rule; the middleware and the set-up page ask it. No query of
+    its own (the memberships are cached)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_staff or user.is_superuser or is_supervisor(user):
+        return True
+    return any(
+        m.centre.counsellors_need_second_factor
+        for m in user.memberships_cached()
+        if m.role == Role.COUNSELLOR
+    )
 
 
 def can_decide_erasure(user: User, erasure_request: _ErasureRequest) -> bool:

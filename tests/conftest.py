@@ -17,6 +17,9 @@ def _fast_and_isolated(settings, tmp_path):
         },
     }
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # The demo's behaviour: the suites log in with force_login and no device. The second
+    # factor's own tests (tests/integration/test_second_factor.py) switch it on.
+    settings.OTP_REQUIRED = False
 
 
 @pytest.fixture

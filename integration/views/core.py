@@ -1,5 +1,6 @@
 import sys
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.db import InterfaceError, OperationalError, connection
@@ -27,6 +28,13 @@ def health(request: HttpRequest) -> JsonResponse:
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        # The demo logins work without a device; the page says so, in debug only (the deploy
+        # check refuses OTP_REQUIRED off outside debug).
+        return super().get_context_data(
+            **kwargs, second_factor_off=settings.DEBUG and not settings.OTP_REQUIRED
+        )
 
 
 class PasswordResetView(auth_views.PasswordResetView):
