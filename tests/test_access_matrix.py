@@ -65,6 +65,7 @@ SUPERVISOR_ONLY: dict[str, str] = {
     "agreements:dashboard-list": "the lists behind the dashboard's figures",
     "agreements:evaluation": "the evaluation report is for supervisors",
     "agreements:evaluation-export": "the evaluation export, like the report",
+    "mfa:reset": "a supervisor resets a counsellor's second factor",
 }
 
 # The method decides before the object does (Django's require_GET / require_POST).
@@ -78,6 +79,7 @@ GET_ONLY = {
     "integration:access-log",
     "integration:withdrawn-consents",
     "integration:merge-list",
+    "mfa:manage",
 }
 POST_ONLY = {
     "integration:erasure-request",
@@ -95,6 +97,7 @@ POST_ONLY = {
     "agreements:unprepare",
     "agreements:scan-upload",
     "agreements:evaluation-export",
+    "mfa:recovery-codes",
 }
 
 # A plain GET that answers with a redirect for whoever may open it; each entry says why.
@@ -102,6 +105,7 @@ REDIRECTS: dict[str, str] = {
     "integration:session-item": "without htmx the timeline entry sends the browser to the "
     "person page",
     "agreements:dashboard-list": "without a figure the list sends the supervisor to the dashboard",
+    "mfa:verify": "with no second factor to check the code page sends the user on (or to set-up)",
 }
 
 # Pages that read a person's data write an access-log entry for it, also for a colleague.

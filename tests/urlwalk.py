@@ -89,6 +89,7 @@ BY_URL_NAME: dict[str, dict[str, str]] = {
     "sites:centre-detail": {"pk": "centre"},
     "sites:municipality-detail": {"pk": "municipality"},
     "sites:partner-detail": {"pk": "partner"},
+    "mfa:reset": {"pk": "counsellor"},
 }
 
 PK_BY_URL_PREFIX: dict[str, str] = {
