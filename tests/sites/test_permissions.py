@@ -12,10 +12,11 @@ from sites.permissions import (
     can_decide_erasure,
     is_supervisor,
     is_supervisor_of,
+    needs_second_factor,
     require_supervisor,
     supervised_centre_ids,
 )
-from tests.factories import MigrantFactory, supervisor_of
+from tests.factories import MigrantFactory, UserFactory, supervisor_of
 
 ROOT = Path(__file__).resolve().parents[2]
 APP_DIRS = ("sites", "people", "agreements", "integration")
@@ -76,3 +77,21 @@ def test_only_the_handler_renders_the_403_page():
         if _renders_403(node)
     ]
     assert offenders == []
+
+
+# --- who needs a second factor (issue 21) ------------------------------------------------
+
+
+def test_supervisors_and_operators_need_a_second_factor(supervisor, counsellor, db):
+    staff = UserFactory(username="technik", is_staff=True)
+    superuser = UserFactory(username="betrieb", is_superuser=True)
+    assert [needs_second_factor(u) for u in (supervisor, staff, superuser)] == [True] * 3
+    assert needs_second_factor(counsellor) is False
+    assert needs_second_factor(AnonymousUser()) is False
+
+
+def test_counsellors_need_one_where_their_centre_asks_it(counsellor, outsider, centre):
+    centre.counsellors_need_second_factor = True
+    centre.save()
+    assert needs_second_factor(type(counsellor).objects.get(pk=counsellor.pk)) is True
+    assert needs_second_factor(outsider) is False
