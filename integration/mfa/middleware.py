@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
 from integration.mfa.services import has_second_factor
+from sites.http import is_htmx
 from sites.permissions import needs_second_factor
 
 # What a signed-in user reaches before the second factor: logging in and out, the code and
@@ -50,4 +51,12 @@ class SecondFactorMiddleware:
         if not needs_second_factor(user):
             return None
         target = reverse("mfa:verify" if has_second_factor(user) else "mfa:setup")
+        if is_htmx(request):
+            # htmx would swap the code page into a fragment: the whole page goes there, and
+            # back to the page the fragment belongs to.
+            back = request.headers.get("HX-Current-URL", "")
+            back = urlsplit(back)._replace(scheme="", netloc="").geturl() or reverse("home")
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = f"{target}?{urlencode({'next': back})}"
+            return response
         return HttpResponseRedirect(f"{target}?{urlencode({'next': request.get_full_path()})}")

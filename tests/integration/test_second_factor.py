@@ -87,6 +87,18 @@ def test_supervisor_without_a_device_is_sent_to_set_up_before_any_page(client, s
     assert response["Location"].startswith(SETUP)
 
 
+def test_an_htmx_request_sends_the_whole_page_to_the_code_page(client, supervisor):
+    _app(supervisor)
+    _log_in(client, supervisor)
+    response = client.get(
+        reverse("agreements:reviews-due"),
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL="http://testserver/klienten/?q=x",
+    )
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == f"{VERIFY}?next=%2Fklienten%2F%3Fq%3Dx"
+
+
 def test_supervisor_with_a_device_is_asked_for_the_code(client, supervisor):
     _app(supervisor)
     _log_in(client, supervisor)
