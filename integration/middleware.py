@@ -128,4 +128,11 @@ class RequestBodyLimitMiddleware:
     @staticmethod
     def _refuse(status: int, template: str, context: dict | None = None) -> HttpResponse:
         logger.warning("request body refused with %s", status)
-        return HttpResponse(loader.get_template(template).render(context or {}), status=status)
+        response = HttpResponse(loader.get_template(template).render(context or {}), status=status)
+        # The CSP and frame middlewares further in are not reached: the page says it itself.
+        response["Content-Security-Policy"] = (
+            "default-src 'none'; style-src 'self'; base-uri 'none'; form-action 'none'; "
+            "frame-ancestors 'none'"
+        )
+        response["X-Frame-Options"] = "DENY"
+        return response

@@ -79,6 +79,7 @@ def test_an_over_long_body_is_refused_with_413_before_it_is_read(counsellor_clie
     body = response.content.decode()
     assert "Die Daten sind zu groß" in body
     assert "größer als 11 MB" in body
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
     assert Migrant.objects.count() == 0
 
 
