@@ -20,6 +20,7 @@ from people.models import AccessLog
 from sites.enums import Role
 from tests.conftest import PASSWORD
 from tests.factories import MembershipFactory, UserFactory, supervisor_of
+from tests.test_security_headers import _production
 
 SETUP = reverse("mfa:setup")
 VERIFY = reverse("mfa:verify")
@@ -400,3 +401,19 @@ def test_the_deploy_check_refuses_the_second_factor_off_outside_debug(settings):
     assert second_factor_is_required(None) == []
     settings.DEBUG, settings.OTP_REQUIRED = False, True
     assert second_factor_is_required(None) == []
+
+
+def test_production_requires_the_second_factor_and_the_demo_does_not(monkeypatch):
+    show = "import integration.settings as s; print(s.OTP_REQUIRED)"
+    monkeypatch.delenv("OTP_REQUIRED", raising=False)
+    assert _production(show).stdout.strip() == "True"
+    # The demo: the same environment with DEBUG on (set before the settings are read).
+    demo = _production("import os; os.environ['DEBUG'] = '1'; " + show)
+    assert demo.stdout.strip() == "False"
+
+
+def test_check_deploy_fails_with_the_second_factor_switched_off(monkeypatch):
+    monkeypatch.setenv("OTP_REQUIRED", "0")
+    result = _production("", "manage.py", "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode != 0
+    assert "integration.E002" in result.stdout + result.stderr
