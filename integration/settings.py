@@ -218,8 +218,7 @@ AXES_VERBOSE = False
 OTP_REQUIRED = env_bool("OTP_REQUIRED", not DEBUG)
 OTP_TOTP_ISSUER = "Integrationsvereinbarung"
 # Wrong codes double the wait before the next try on that device (1, 2, 4, ... seconds).
-OTP_TOTP_THROTTLE_FACTOR = env_int("OTP_THROTTLE_SECONDS", 1)
-OTP_STATIC_THROTTLE_FACTOR = env_int("OTP_THROTTLE_SECONDS", 1)
+OTP_TOTP_THROTTLE_FACTOR = OTP_STATIC_THROTTLE_FACTOR = env_int("OTP_THROTTLE_SECONDS", 1)
 
 # Sessions end after an hour without activity and with the browser.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 60 * 60)

@@ -7,6 +7,7 @@ import ipaddress
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
+from django.utils.http import url_has_allowed_host_and_scheme
 
 # Rows per page of every list; the pagination template and the query-count tests assume one
 # size for all.
@@ -52,6 +53,17 @@ def object_id(value: str | None) -> int | None:
 def is_htmx(request: HttpRequest) -> bool:
     """The request comes from htmx: answer with the fragment it swaps, not a whole page."""
     return request.headers.get("HX-Request") == "true"
+
+
+def safe_next_url(request: HttpRequest, fallback: str) -> str:
+    """The `next` address the form or link carries, if it stays on this site; else
+    `fallback` (no open redirect through `next=`)."""
+    wanted = request.POST.get("next") or request.GET.get("next")
+    if wanted and url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return wanted
+    return fallback
 
 
 def page_of(request: HttpRequest, rows) -> Page:

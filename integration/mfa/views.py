@@ -9,7 +9,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,6 +17,7 @@ from django_otp import login as otp_login
 from integration.mfa import services
 from integration.mfa.forms import ResetForm, SetupForm, VerifyForm
 from people.forms import posted
+from sites.http import safe_next_url
 from sites.models import User
 from sites.permissions import is_supervisor, needs_second_factor, require_supervisor
 
@@ -25,12 +25,7 @@ PENDING_KEY = "mfa_pending_totp_key"
 
 
 def _next_url(request: HttpRequest) -> str:
-    wanted = request.POST.get("next") or request.GET.get("next") or ""
-    if wanted and url_has_allowed_host_and_scheme(
-        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return wanted
-    return reverse(settings.LOGIN_REDIRECT_URL)
+    return safe_next_url(request, reverse(settings.LOGIN_REDIRECT_URL))
 
 
 def _with_next(name: str, next_url: str) -> str:
@@ -102,7 +97,8 @@ def setup(request: HttpRequest) -> HttpResponse:
     next_url = _next_url(request)
     if not needs_second_factor(user):
         return render(request, "integration/second_factor_setup.html", {"needed": False})
-    if services.has_second_factor(user) and not _may_manage(request):
+    replacing = services.has_second_factor(user)
+    if replacing and not _may_manage(request):
         return HttpResponseRedirect(_with_next("mfa:verify", next_url))
     key = request.session.get(PENDING_KEY)
     if not isinstance(key, str) or len(key) != 40:
@@ -135,7 +131,7 @@ def setup(request: HttpRequest) -> HttpResponse:
             "next": next_url,
             "qr_code": services.qr_code_data_uri(user=user, key=key),
             "secret": services.secret_for_typing(key),
-            "replacing": services.has_second_factor(user),
+            "replacing": replacing,
         },
     )
 

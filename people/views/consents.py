@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -10,16 +9,7 @@ from people.models import Consent
 from people.services import record_consent, withdraw_consent
 from people.views.helpers import visible_migrant
 from sites.errors import RuleError
-from sites.http import form_status
-
-
-def _next_url(request: HttpRequest, fallback: str) -> str:
-    wanted = request.POST.get("next") or request.GET.get("next")
-    if wanted and url_has_allowed_host_and_scheme(
-        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return wanted
-    return fallback
+from sites.http import form_status, safe_next_url
 
 
 @require_http_methods(["GET", "POST"])
@@ -36,11 +26,11 @@ def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("The consent was recorded."))
-            return redirect(_next_url(request, migrant.get_absolute_url() + "#consents"))
+            return redirect(safe_next_url(request, migrant.get_absolute_url() + "#consents"))
     return render(
         request,
         "people/consent_form.html",
-        {"form": form, "migrant": migrant, "next": _next_url(request, "")},
+        {"form": form, "migrant": migrant, "next": safe_next_url(request, "")},
         status=form_status(form),
     )
 
